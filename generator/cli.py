@@ -1,0 +1,90 @@
+"""The command line: build (default), serve, inspect."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import Problems
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def report(problems: Problems, strict: bool = False) -> int:
+    """Print problems together, sorted by place; return the exit status they call for."""
+    for p in sorted(problems, key=lambda p: (p.path, p.line or 0)):
+        print(p, file=sys.stderr)
+    failed = bool(problems.errors) or (strict and bool(problems.warnings))
+    return 1 if failed else 0
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .inspect import write_json_line, write_summary
+    from .load import read_cables
+
+    problems = Problems()
+    out = sys.stdout
+    count = 0
+    for cable in read_cables([Path(p) for p in args.paths], problems):
+        count += 1
+        if args.json:
+            write_json_line(cable, out)
+        else:
+            write_summary(cable, out)
+    if not args.json:
+        print(f"{count} cables read, {len(problems.errors)} errors, {len(problems.warnings)} warnings",
+              file=sys.stderr)
+    return report(problems, args.strict)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site import build
+
+    problems = build(Path(args.content), Path(args.output), problems=Problems())
+    return report(problems, args.strict)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(Path(args.content), Path(args.output), args.host, args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description="Build a documentary edition of diplomatic cables.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command")
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--content", default=str(ROOT / "content"), help="content folder (default: content/)")
+        sp.add_argument("--output", default=str(ROOT / "site"), help="output folder (default: site/)")
+        sp.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    b = sub.add_parser("build", help="build the site into site/ (the default command)")
+    common(b)
+    b.set_defaults(func=cmd_build)
+    s = sub.add_parser("serve", help="build, then preview on http://127.0.0.1:8000 with live reload")
+    common(s)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+    i = sub.add_parser("inspect", help="show what the parser reads from cable files")
+    i.add_argument("paths", nargs="+", metavar="PATH", help="cable files or folders")
+    i.add_argument("--json", action="store_true", help="one JSON object per cable per line (JSON Lines)")
+    i.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    i.set_defaults(func=cmd_inspect)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        args = parser().parse_args(["build", *(argv or sys.argv[1:])])
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

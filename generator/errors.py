@@ -1,0 +1,65 @@
+"""Problems found in the input, reported together as `path:line: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input."""
+
+    path: str
+    """File the problem is in."""
+    line: int | None
+    """Line of that file, where it applies."""
+    message: str
+    """What is wrong, in words an editor can act on."""
+    severity: str = "warning"
+    """"error" (the cable or file was not read) or "warning" (read, with a doubt)."""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class CableError(Exception):
+    """A cable or file that cannot be read; carries the line where that applies."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class Problems:
+    """Collects problems so that they are reported together."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, path: str, line: int | None, message: str, severity: str = "warning") -> None:
+        """Record one problem."""
+        self.items.append(Problem(str(path), line, message, severity))
+
+    def error(self, path: str, line: int | None, message: str) -> None:
+        """Record an error."""
+        self.add(path, line, message, "error")
+
+    def extend(self, other: "Problems") -> None:
+        """Take every problem of another collection."""
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)

@@ -1,0 +1,146 @@
+"""The transmission header: VZCZC id, relay line, DE line, security line, DTG, FM, TO and INFO."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .model import Recipient, Station
+from .tables import PRECEDENCE_CODES, routing_indicators
+
+MONTHS = {m: i for i, m in enumerate(
+    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
+
+DTG = re.compile(
+    r"^\s*(?:(?P<prec>[ZOPR](?:\s?[ZOPR])?)\s+)?(?P<day>\d{2})(?P<hh>\d{2})(?P<mm>\d{2})Z\s?"
+    r"(?P<mon>[A-Za-z]{3})\s?(?P<yy>\d{2}|\d{4})\b"
+)
+DE_LINE = re.compile(
+    r"^\s*DE\s+(?P<ri>[A-Z]{4,8})\s+#\s?(?P<num>\d{1,6})(?:/(?P<sec>\d{1,3}))?\s+(?P<day>\d{3})(?P<time>\d{4})\b"
+)
+RELAY = re.compile(r"^\s*(?P<prec>[ZOPR]{2}|[ZOPR]{2}\s[ZOPR]{2})\s+(?P<ris>[A-Z]{4,8}(?:\s+[A-Z]{4,8})*)\s*$")
+SECURITY = re.compile(r"^\s*ZN[YR]\s+[A-Z]{5}(?:\s+ZZH)?\b")
+WORD_PRECEDENCE = re.compile(r"\s+(NIACT IMMEDIATE|IMMEDIATE|PRIORITY|ROUTINE|FLASH)(?:\s+(\d{1,5}))?\s*$")
+TRAILING_SERIAL = re.compile(r"\s+(\d{1,5})\s*$")
+RECIPIENT_RI = re.compile(r"^\s*([A-Z]{4,8})/(.*)$")
+
+
+@dataclass
+class Header:
+    """What the transmission header says."""
+
+    transmission_id: str | None = None
+    relay: str | None = None
+    precedence: str | None = None
+    dtg: str | None = None
+    created: str | None = None
+    station: Station | None = None
+    fm: str | None = None
+    to: list[Recipient] = field(default_factory=list)
+    info: list[Recipient] = field(default_factory=list)
+    security: str | None = None
+    notes: list[tuple[int, str]] = field(default_factory=list)
+
+
+def dtg_time(m: re.Match) -> str | None:
+    """ISO 8601 UTC time of a DTG match; None if the date is impossible."""
+    yy = int(m.group("yy"))
+    year = yy if yy > 999 else (1900 + yy if yy >= 66 else 2000 + yy)
+    month = MONTHS.get(m.group("mon").upper())
+    if not month:
+        return None
+    try:
+        t = datetime(year, month, int(m.group("day")), int(m.group("hh")), int(m.group("mm")))
+    except ValueError:
+        return None
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_recipient(line: str) -> Recipient:
+    """Split "RUEHC/SECSTATE WASHDC IMMEDIATE 7879" into its parts."""
+    text = line.strip()
+    ri = None
+    m = RECIPIENT_RI.match(text)
+    if m:
+        ri, text = m.group(1), m.group(2).strip()
+    precedence = serial = None
+    m = WORD_PRECEDENCE.search(text)
+    if m:
+        precedence, serial = m.group(1), m.group(2)
+        text = text[: m.start()].strip()
+    else:
+        m = TRAILING_SERIAL.search(text)
+        if m:
+            serial = m.group(1)
+            text = text[: m.start()].strip()
+    return Recipient(routing_indicator=ri, name=text, precedence=precedence, serial=serial, line=line.strip())
+
+
+def parse_header(lines: list[tuple[int, str]]) -> Header:
+    """Read the header lines (line number, text) that come before the banner."""
+    h = Header()
+    block: list[Recipient] | None = None
+    de = None
+    for num, raw in lines:
+        line = raw.rstrip()
+        s = line.strip()
+        if not s:
+            continue
+        if s.startswith("VZCZC") and not h.transmission_id:
+            h.transmission_id = s.split()[0]
+            block = None
+            continue
+        m = DE_LINE.match(line)
+        if m and not de:
+            de = (m, s)
+            block = None
+            continue
+        if SECURITY.match(line) and not h.security:
+            h.security = s
+            block = None
+            continue
+        m = RELAY.match(line)
+        if m and not h.relay and not h.dtg:
+            h.relay = s
+            continue
+        m = DTG.match(line)
+        if m and not h.dtg and (m.group("prec") or len(s) <= 24):
+            h.dtg = s
+            h.created = dtg_time(m)
+            if m.group("prec"):
+                h.precedence = PRECEDENCE_CODES[m.group("prec")[0]]
+            block = None
+            continue
+        if s.startswith("FM ") and not h.fm:
+            h.fm = s[3:].strip()
+            block = None
+            continue
+        if s.startswith("TO ") and not h.to:
+            block = h.to
+            s = s[3:]
+        elif s.startswith("INFO ") and not h.info:
+            block = h.info
+            s = s[5:]
+        elif s in ("BT", "NNNN") or s.startswith(("XMT ", "ACTION ", "PAGE ", "INFO  ")):
+            block = None
+            continue
+        if block is not None and s:
+            block.append(parse_recipient(s))
+    if not h.precedence and h.relay:
+        h.precedence = PRECEDENCE_CODES.get(h.relay[0])
+    if de:
+        m, s = de
+        ri = m.group("ri")
+        h.station = Station(
+            routing_indicator=ri,
+            name=h.fm or routing_indicators().get(ri),
+            message_number=int(m.group("num")),
+            section=int(m.group("sec")) if m.group("sec") else None,
+            julian_day=int(m.group("day")),
+            time=m.group("time"),
+            line=s,
+        )
+    elif h.fm:
+        h.station = Station(None, h.fm, None, None, None, None, None)
+    return h

@@ -1,0 +1,198 @@
+"""The Cable model: one faithful, immutable record of a cable as its text and its publisher give it.
+
+Every value here is either copied from the cable text or from the publisher's metadata; nothing is
+guessed. Where a field cannot be read it is None (or empty), never filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a cable was read from, and its exact bytes."""
+
+    path: str
+    """Path of the file as given to the reader (for a CSV row: the CSV file)."""
+    format: str
+    """Reader that recognised the content: wikileaks-page-text, markdown, raw-text, wikileaks-html, cables-csv, pdf-text."""
+    sha256: str
+    """SHA-256 of `data`, in hex."""
+    data: bytes = field(repr=False)
+    """The bytes as read, unchanged (for a CSV row: the row's own bytes)."""
+    line: int = 1
+    """Line of `path` where this cable's bytes begin (1 for a whole file)."""
+    encoding: str = "utf-8"
+    """Encoding the bytes were decoded with for parsing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Station:
+    """The sending station of the transmission header: DE RUEHBJ #3239/01 1350301."""
+
+    routing_indicator: str | None
+    """Routing indicator of the sender (RUEHBJ)."""
+    name: str | None
+    """The sender as the FM line writes it (AMEMBASSY BEIJING), else the routing indicator book's name."""
+    message_number: int | None
+    """Station serial number of the message (3239)."""
+    section: int | None
+    """Section number of this transmission (1 for /01); None where the DE line has no section."""
+    julian_day: int | None
+    """Day of the year the message was sent (135)."""
+    time: str | None
+    """Time of day, UTC, as HHMM (0301)."""
+    line: str | None
+    """The DE line as written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """One TO or INFO addressee: RUEHC/SECSTATE WASHDC IMMEDIATE 7879."""
+
+    routing_indicator: str | None
+    """Routing indicator before the slash (RUEHC); None where the line has none."""
+    name: str
+    """Addressee as written (SECSTATE WASHDC)."""
+    precedence: str | None
+    """Precedence given for this addressee (IMMEDIATE), if any."""
+    serial: str | None
+    """Message continuity number for this addressee (7879), if any."""
+    line: str
+    """The line as written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One item of the REF line: A. BEIJING 1672."""
+
+    letter: str | None
+    """Item letter as written (A), None for a single unlettered reference."""
+    text: str
+    """The item's text as written."""
+    id: str | None
+    """Canonical id of the cable it names (07BEIJING1672); None when it names no cable."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageBreak:
+    """A page-break line of the cable, kept at its position in a paragraph."""
+
+    offset: int
+    """Character offset in the paragraph's text where the break falls."""
+    page: int | None
+    """Number of the page that begins here (2 for "002 OF 004")."""
+    of: int | None
+    """Number of pages, where the line says (4)."""
+    line: str
+    """The break line as written (BEIJING 00003239 002 OF 004)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph as the cable numbers it; unnumbered text is a paragraph with no number."""
+
+    number: int | None
+    """The cable's paragraph number (1, 2 ...); for a lettered sub-paragraph, its parent's number."""
+    label: str
+    """Anchor label in the cable's numbering: "1", "3a"; "u1", "u2" ... for unnumbered text."""
+    marking: str | None
+    """Portion marking as written, without parentheses (C, SBU, S//NF)."""
+    heading: str | None
+    """Section heading that precedes this paragraph, as written."""
+    text: str
+    """Text with line wraps joined; blocks that the cable separates keep a blank line between them."""
+    page_breaks: tuple[PageBreak, ...]
+    """Page breaks that fall inside (or at the end of) this paragraph."""
+    line: int
+    """Line of the source where the paragraph begins."""
+    letter: str | None = None
+    """Letter of a lettered sub-paragraph (a), as the anchor uses it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The summary span: where the cable's own summary starts and ends."""
+
+    start: str
+    """Label of the paragraph where the summary starts."""
+    end: str
+    """Label of the paragraph where it ends ("End Summary")."""
+    text: str
+    """The summary text, between "Summary:" and "End Summary"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cable:
+    """One cable: publisher metadata where given, else what its text says, and the verbatim source."""
+
+    id: str
+    """Canonical reference id (07BEIJING3239), repaired where the publisher's was malformed."""
+    created: str | None
+    """Creation time, ISO 8601 UTC (2007-05-15T03:01:00Z); publisher's value, else the DTG's; None if unknown."""
+    released: str | None
+    """Publisher's release time, ISO 8601 UTC, where the input carries it."""
+    dtg: str | None
+    """Date-time group line as written (O 150301Z MAY 07)."""
+    precedence: str | None
+    """Precedence of the message, spelled out (IMMEDIATE)."""
+    origin: str | None
+    """Origin in the publisher's wording (Embassy Beijing)."""
+    station: Station | None
+    """The sending station from the DE and FM lines."""
+    to: tuple[Recipient, ...]
+    """Action addressees (TO lines)."""
+    info: tuple[Recipient, ...]
+    """Information addressees (INFO lines)."""
+    classification: str | None
+    """One of the publisher's six values (UNCLASSIFIED//FOR OFFICIAL USE ONLY for UNCLAS ... SENSITIVE)."""
+    banner: str | None
+    """Classification banner as written (C O N F I D E N T I A L)."""
+    caveats: tuple[str, ...]
+    """Handling caveats in order of appearance (SIPDIS, NOFORN, SENSITIVE ...)."""
+    sections: int
+    """Number of sections (4 for SECTION 01 OF 04); 1 when the cable has no SECTION line."""
+    tags: tuple[str, ...]
+    """TAGS in their order, duplicates dropped, glued codes split only where every part is a known code."""
+    tags_as_written: str | None
+    """The TAGS line(s) as written, joined."""
+    subject: str | None
+    """Subject line, wrapped lines joined."""
+    references: tuple[Reference, ...]
+    """Items of the REF line."""
+    classified_by: str | None
+    """The classifying official as written (Political Minister Counselor Daniel L. Shields)."""
+    reasons: tuple[str, ...]
+    """Classification reasons, normalised (1.4(b), 1.4(d))."""
+    declassify_on: str | None
+    """Declassification instruction: an ISO date (2032-05-15) or the text as written (N/A, OADR)."""
+    signer: str | None
+    """Signature line as written (RANDT)."""
+    summary: Summary | None
+    """The summary span, where the cable has one."""
+    paragraphs: tuple[Paragraph, ...]
+    """Paragraphs in order."""
+    header: tuple[str, ...]
+    """Transmission header lines as written, from the first line of the cable to the line before the banner."""
+    partial: bool
+    """True where the publisher marks the record as a partial extract of the original cable."""
+    source: Source
+    """The verbatim source."""
+    subject_line: int | None = None
+    """Source line of the SUBJECT line."""
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn a model value into plain JSON types; source bytes are left out."""
+    if is_dataclass(value):
+        out = {}
+        for f in fields(value):
+            if isinstance(value, Source) and f.name == "data":
+                continue
+            out[f.name] = to_jsonable(getattr(value, f.name))
+        return out
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value

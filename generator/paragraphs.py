@@ -1,0 +1,274 @@
+"""The body of a cable, split into paragraphs as the cable numbers them.
+
+WikiLeaks put a pilcrow before every line that starts with digits and a dot, paragraph or not
+("on September\\n¶15. Charge told"); the numbering here follows the cable instead: a number starts
+a paragraph only where it continues the cable's own sequence, or follows a blank line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import PageBreak, Paragraph, Summary
+
+Line = tuple[int, str]
+
+PARA_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,4})\s*\.(?!\d)\s*(?P<rest>.*)$")
+SUB_START = re.compile(
+    r"^\s*(?:--\s*)?(?:\(\s*(?P<a>[A-Za-z])\s*\)|(?P<b>[A-Za-z])[.)])\s+(?P<rest>\S.*)$"
+)
+MARK_AT = re.compile(r"^\(\s*(?P<mark>[^()]{1,24}?)\s*\)\s*")
+PORTION = re.compile(
+    r"^(?:U|C|S|TS|SBU|LOU|FOUO|CUI|U/FOUO|UNCLASSIFIED|CONFIDENTIAL|SECRET)"
+    r"(?:\s*(?:/{1,2}|-|\s)\s*(?:NF|NOFORN|REL\b[A-Z ,/]*|FOUO|SBU|ORCON|OC|PROPIN|FGI|NOCONTRACT|[A-Z]{2,}))*$"
+)
+PAGE_BREAK = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Z .'-]*?)\s+0*\d{1,6}\s+0*(?P<page>\d{1,3})\s+OF\s+0*(?P<of>\d{1,3})\s*$"
+)
+OLD_PAGE = re.compile(r"^\s*PAGE\s+(?P<page>\d{2,3})\s+[A-Z][A-Z ]+\s+\d{2,6}\b")
+PAGE_BANNER = re.compile(
+    r"^\s*(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)(?:\s+PTQ\d+)?\s*$"
+)
+DASHES = re.compile(r"^\s*-{3,}\s*$")
+TERMINAL = re.compile(r"""[.!?:;)"'\]\u201d\u2019]\s*$""")
+SIGNER = re.compile(r"^\s*([A-Z][A-Za-z'\u2019.\-]+(?:\s+[A-Z][A-Za-z'\u2019.\-]+){0,2})\s*$")
+NOT_SIGNERS = {"END", "SIPDIS", "NOFORN", "BT", "NNNN", "SECRET", "CONFIDENTIAL", "UNCLASSIFIED",
+               "UNCLAS", "END SUMMARY", "END TEXT", "END NOTE", "END COMMENT", "SENSITIVE", "TEXT"}
+DATE_WORDS = re.compile(
+    r"(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|"
+    r"JAN|FEB|MAR|APR|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC|NO|NOS|PARA|PARAS|PARAGRAPH|PARAGRAPHS|"
+    r"SECTION|REFTEL|REF|OF|AND|THE|TO|ON|IN|AT|BY|FROM|SINCE|ABOUT|OVER|UNDER|SOME|NEARLY|US\$|\$)\.?,?$",
+    re.I,
+)
+
+
+def is_page_break(s: str) -> re.Match | None:
+    return PAGE_BREAK.match(s) or OLD_PAGE.match(s)
+
+
+def page_break(offset: int, s: str) -> PageBreak:
+    m = PAGE_BREAK.match(s)
+    if m:
+        return PageBreak(offset, int(m.group("page")), int(m.group("of")), s.strip())
+    m = OLD_PAGE.match(s)
+    return PageBreak(offset, int(m.group("page")) if m else None, None, s.strip())
+
+
+def split_marking(rest: str) -> tuple[str | None, str]:
+    """Take a portion marking "(C)" off the start of a paragraph's text, if there is one."""
+    m = MARK_AT.match(rest)
+    if m and PORTION.match(m.group("mark").upper()):
+        return m.group("mark"), rest[m.end():]
+    return None, rest
+
+
+def strip_pilcrow(s: str) -> str:
+    """Drop the publisher's pilcrow from the start of a line: the cables themselves have none."""
+    return re.sub(r"^(\s*)¶\s?", r"\1", s, count=1)
+
+
+def take_signer(lines: list[Line]) -> tuple[list[Line], str | None]:
+    """Remove and return the signature line (RANDT) from the end of the body, where there is one."""
+    idx = len(lines) - 1
+    while idx >= 0 and (not lines[idx][1].strip() or is_page_break(lines[idx][1])
+                        or PAGE_BANNER.match(lines[idx][1])):
+        idx -= 1
+    if idx <= 0:
+        return lines, None
+    s = lines[idx][1].strip()
+    m = SIGNER.match(s)
+    if not m or len(s) > 40 or s.upper() in NOT_SIGNERS or s.endswith((".", ":")) and " " in s:
+        return lines, None
+    if not (s.isupper() or " " not in s):
+        return lines, None
+    return lines[:idx] + lines[idx + 1:], s
+
+
+@dataclass
+class _Open:
+    number: int | None
+    label: str
+    marking: str | None
+    heading: str | None
+    line: int
+    letter: str | None = None
+    text: str = ""
+    breaks: list[PageBreak] = field(default_factory=list)
+
+    def add(self, s: str, new_block: bool) -> None:
+        s = s.strip()
+        if not s:
+            return
+        if not self.text:
+            self.text = s
+        elif new_block:
+            self.text += "\n\n" + s
+        elif re.search(r"[A-Za-z]-$", self.text) and s[:1].isalpha():
+            self.text += s
+        else:
+            self.text += " " + s
+
+    def close(self) -> Paragraph:
+        text = self.text.strip()
+        breaks = tuple(PageBreak(min(b.offset, len(text)), b.page, b.of, b.line) for b in self.breaks)
+        return Paragraph(self.number, self.label, self.marking, self.heading, text, breaks, self.line,
+                         self.letter)
+
+
+def heading_at(lines: list[Line], i: int) -> tuple[str, int] | None:
+    """If lines[i] is a heading underlined with dashes, return (heading, index after the underline)."""
+    s = lines[i][1].strip()
+    if not s or len(s) > 100 or DASHES.match(s) or PARA_START.match(s):
+        return None
+    j = i + 1
+    if j < len(lines) and lines[j][1].strip() in ("SIPDIS", "Sipdis"):
+        j += 1
+    if j < len(lines) and DASHES.match(lines[j][1]):
+        return strip_pilcrow(s), j + 1
+    return None
+
+
+def segment(lines: list[Line]) -> list[Paragraph]:
+    """Split body lines into paragraphs, following the cable's own numbering."""
+    out: list[Paragraph] = []
+    cur: _Open | None = None
+    last_num = 0
+    unnumbered = 0
+    heading: str | None = None
+    blank = True  # the body starts as if after a blank line
+    broke = False
+    prev_text = ""
+    i = 0
+
+    def flush():
+        nonlocal cur
+        if cur is not None and (cur.text or cur.number is not None):
+            out.append(cur.close())
+        cur = None
+
+    while i < len(lines):
+        num, raw = lines[i]
+        s = raw.rstrip()
+        if not s.strip():
+            blank = True
+            i += 1
+            continue
+        if is_page_break(s):
+            if cur is not None:
+                cur.breaks.append(page_break(len(cur.text), s))
+            elif out:
+                last = out[-1]
+                out[-1] = Paragraph(last.number, last.label, last.marking, last.heading, last.text,
+                                    last.page_breaks + (page_break(len(last.text), s),), last.line,
+                                    last.letter)
+            broke = True
+            i += 1
+            continue
+        if PAGE_BANNER.match(s) or DASHES.match(s):
+            i += 1
+            continue
+        h = heading_at(lines, i)
+        if h and blank:
+            flush()
+            heading, i = h
+            blank, broke, prev_text = True, False, ""
+            continue
+
+        m = PARA_START.match(s)
+        if m and accept_number(int(m.group("num")), last_num, blank, prev_text, m.group("rest")):
+            flush()
+            number = int(m.group("num"))
+            marking, rest = split_marking(m.group("rest"))
+            cur = _Open(number, str(number), marking, heading, num)
+            cur.add(rest, False)
+            heading, last_num = None, number
+            blank, broke, prev_text = False, False, rest
+            i += 1
+            continue
+
+        sm = SUB_START.match(s) if cur is not None and cur.number is not None and blank else None
+        if sm:
+            letter = (sm.group("a") or sm.group("b")).lower()
+            expected = chr(ord(cur.letter) + 1) if cur.letter else "a"
+            if letter == expected:
+                parent = cur.number
+                flush()
+                marking, rest = split_marking(sm.group("rest"))
+                cur = _Open(parent, f"{parent}{letter}", marking, None, num, letter)
+                cur.add(strip_pilcrow(s).strip(), False)
+                blank, broke, prev_text = False, False, rest
+                i += 1
+                continue
+
+        text = strip_pilcrow(s)
+        stray = blank and prev_text and not TERMINAL.search(prev_text) and (
+            broke or text.strip()[:1].islower())
+        new_block = blank and not stray
+        if cur is None or (new_block and cur.number is None):
+            flush()
+            unnumbered += 1
+            cur = _Open(None, f"u{unnumbered}", None, heading, num)
+            heading = None
+            new_block = False
+        cur.add(text, new_block)
+        blank, broke, prev_text = False, False, text.strip()
+        i += 1
+    flush()
+    return out
+
+
+def accept_number(n: int, last: int, blank: bool, prev_text: str, rest: str) -> bool:
+    """Decide whether "N." at a line start begins paragraph N of the cable."""
+    if n == 0 or n > 999:
+        return False
+    expected = last + 1
+    marked = bool(MARK_AT.match(rest)) and split_marking(rest)[0] is not None
+    if not blank:
+        # A wrapped line that happens to start with digits: only the next number, and not a date.
+        words = prev_text.split()
+        return n == expected and not (words and DATE_WORDS.match(words[-1])) and (marked or rest[:1].isupper())
+    if n == expected:
+        return True
+    if n > last and (marked or n - last <= 3):
+        return True
+    return False
+
+
+SUMMARY_START = re.compile(r"^\W{0,3}(?:summary|begin summary)\b\s*(?:and\s+comment|and\s+action\s+request)?\W*",
+                           re.I)
+SUMMARY_END = re.compile(r"\(?\bend\s+summary\b\.?\)?\.?", re.I)
+
+
+def find_summary(paragraphs: list[Paragraph]) -> Summary | None:
+    """Find the cable's summary span: from "Summary" to "End Summary"."""
+    start = None
+    for idx, p in enumerate(paragraphs):
+        if (p.heading and re.match(r"^\W*summary\b", p.heading, re.I)) or SUMMARY_START.match(p.text):
+            start = idx
+            break
+    if start is None:
+        return None
+    by_heading = not SUMMARY_START.match(paragraphs[start].text)
+    parts = []
+    end = start
+    for idx in range(start, len(paragraphs)):
+        p = paragraphs[idx]
+        if idx > start and p.heading:
+            break
+        text = p.text
+        if idx == start:
+            text = SUMMARY_START.sub("", text, count=1) if not by_heading else text
+        m = SUMMARY_END.search(text)
+        if m:
+            parts.append(text[: m.start()].strip())
+            end = idx
+            break
+        parts.append(text.strip())
+        end = idx
+        if not by_heading:
+            # An explicit "Summary:" with no end mark spans its own paragraph only.
+            if not any(SUMMARY_END.search(q.text) for q in paragraphs[idx + 1: idx + 6]):
+                break
+    text = "\n\n".join(t for t in parts if t)
+    return Summary(paragraphs[start].label, paragraphs[end].label, text)

@@ -1,0 +1,520 @@
+"""Parse a Document into a Cable: header, banner, front matter (E.O., TAGS, SUBJECT, REF,
+Classified By), paragraphs, signer; then join the publisher's metadata, which wins where given."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from .errors import CableError, Problems
+from .header import DTG, Header, dtg_time, parse_header
+from .ids import canonical_id, id_place, is_canonical, known_place, make_id, origin_from_station
+from .model import Cable, Reference
+from .paragraphs import (PARA_START, DASHES, heading_at, is_page_break, segment, find_summary,
+                         split_marking, take_signer)
+from .readers import PARTIAL_NOTICE, Document
+from .tables import origins_by_routing_indicator, routing_indicators, tag_codes
+
+Line = tuple[int, str]
+
+BANNER = re.compile(
+    r"^\s*(?P<word>C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T|T ?O ?P S ?E ?C ?R ?E ?T|"
+    r"U ?N ?C ?L ?A ?S ?S ?I ?F ?I ?E ?D|UNCLAS|LIMITED OFFICIAL USE)(?![A-Za-z])(?P<rest>.*)$"
+)
+BANNER_PLACE = re.compile(
+    r"^[\s/A-Z]*?(?:SECTION\s+0*(?P<sec>\d+)\s+OF\s+0*(?P<of>\d+)\s+)?(?P<place>[A-Z][A-Z .'/-]*?[A-Z])\s+0*(?P<num>\d{1,6})\b"
+)
+EO = re.compile(r"^\s*(?:E\s?\.\s?O\s?\.?|EO)\s*(?P<order>1\d{4})\s*:?\s*(?P<v>.*)$", re.I)
+TAGS = re.compile(r"^\s*TAGS?\s*:?\s+(?P<v>.*)$")
+SUBJECT = re.compile(r"^\s*(?:SUBJECT|SUBJ)\s*:\s*(?P<v>.*)$", re.I)
+REF = re.compile(r"^\s*(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES|REF\(S\))\s*:?\s+(?P<v>.*)$")
+CLASSIFIED_BY = re.compile(r"^\s*(?:\(U\)\s*)?CLASSIFIED\s+BY\s*:?\s*(?P<v>.*)$", re.I)
+FIELDS = (("eo", EO), ("tags", TAGS), ("subject", SUBJECT), ("ref", REF), ("classified_by", CLASSIFIED_BY))
+
+CAVEATS = ("SIPDIS", "NOFORN", "SENSITIVE BUT UNCLASSIFIED", "SENSITIVE", "EXDIS", "NODIS", "LIMDIS",
+           "STADIS", "FOR OFFICIAL USE ONLY", "CORRECTED COPY", "NOT FOR INTERNET DISTRIBUTION",
+           "ORCON", "PROPIN", "NOCONTRACT", "REL TO")
+TAG_TOKEN = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+PUBLISHER_CLASSES = ("UNCLASSIFIED", "UNCLASSIFIED//FOR OFFICIAL USE ONLY", "CONFIDENTIAL",
+                     "CONFIDENTIAL//NOFORN", "SECRET", "SECRET//NOFORN")
+
+
+def field_of(s: str) -> tuple[str, re.Match] | None:
+    for name, rx in FIELDS:
+        m = rx.match(s)
+        if m:
+            return name, m
+    return None
+
+
+# --- the banner ---------------------------------------------------------------------------------
+
+def find_banner(lines: list[Line]) -> int | None:
+    """Index of the classification banner line: the one naming the place and number, if any."""
+    first_plain = None
+    for idx, (_, s) in enumerate(lines[:400]):
+        m = BANNER.match(s)
+        if not m:
+            continue
+        rest = m.group("rest")
+        if BANNER_PLACE.match(rest.replace("//", " ")):
+            return idx
+        if first_plain is None and not rest.strip().startswith("PTQ"):
+            following = " ".join(t for _, t in lines[idx + 1: idx + 10])
+            if re.search(r"\b(?:E\.\s?O\.|EO 1|TAGS|SUBJECT)", following):
+                first_plain = idx
+    return first_plain
+
+
+def drop_repeated_block(lines: list[Line], banner: int) -> tuple[list[Line], bool]:
+    """Keep once the banner-to-summary block that a WikiLeaks page prints twice."""
+    text = lines[banner][1].strip()
+    for k in range(banner + 1, min(len(lines), banner + 80)):
+        s = lines[k][1]
+        m = PARA_START.match(s)
+        if m and split_marking(m.group("rest"))[0]:
+            return lines, False
+        if s.strip() == text:
+            return lines[:banner] + lines[k:], True
+    return lines, False
+
+
+def caveats_in(s: str) -> list[str]:
+    """The handling caveats named on one line (SIPDIS, NOFORN ...), in order."""
+    found = []
+    up = re.sub(r"\s+", " ", s.upper())
+    spaced = up.replace(" ", "")
+    if "CORRECTEDCOPY" in spaced:
+        found.append((spaced.index("CORRECTEDCOPY"), "CORRECTED COPY"))
+    for c in CAVEATS:
+        if c == "CORRECTED COPY":
+            continue
+        for m in re.finditer(rf"(?<![A-Z]){re.escape(c)}(?![A-Z])", up):
+            if c == "SENSITIVE" and up[m.start():].startswith("SENSITIVE BUT"):
+                continue
+            found.append((m.start(), c))
+    return [c for _, c in sorted(found)]
+
+
+def classification_from_text(word: str, caveats: list[str], banner_rest: str) -> str:
+    """Map a banner and its caveats to the publisher's six values."""
+    w = word.replace(" ", "")
+    noforn = "NOFORN" in caveats or "NOFORN" in banner_rest.replace(" ", "")
+    if w in ("UNCLAS", "UNCLASSIFIED"):
+        sens = any(c in caveats for c in ("SENSITIVE", "SENSITIVE BUT UNCLASSIFIED", "FOR OFFICIAL USE ONLY"))
+        return "UNCLASSIFIED//FOR OFFICIAL USE ONLY" if sens or "SENSITIVE" in banner_rest else "UNCLASSIFIED"
+    if w == "LIMITEDOFFICIALUSE":
+        return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    if w == "TOPSECRET":
+        return "TOP SECRET//NOFORN" if noforn else "TOP SECRET"
+    return f"{w}//NOFORN" if noforn else w
+
+
+# --- front matter ---------------------------------------------------------------------------------
+
+def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Line]], list[str], int]:
+    """Read the lines after the banner up to the body: fields, caveat lines; return where the body starts."""
+    fields: dict[str, list[Line]] = {}
+    caveats: list[str] = []
+    current = None
+    seen_subject = False
+    i = start
+    n = len(lines)
+    while i < n:
+        num, s = lines[i]
+        st = s.strip()
+        if is_page_break(s) or (st and DASHES.match(st) and not seen_subject):
+            i += 1
+            continue
+        if not st:
+            current = None if current != "tags" else current
+            if seen_subject:
+                j = i + 1
+                while j < n and (not lines[j][1].strip() or is_page_break(lines[j][1])):
+                    j += 1
+                if j >= n or not field_of(lines[j][1]):
+                    return fields, caveats, j
+            i += 1
+            continue
+        f = field_of(s)
+        if f and not (f[0] == "tags" and "tags" in fields):
+            current, m = f
+            if current == "tags" and "tags" in fields:
+                current = None
+            fields.setdefault(current, []).append((num, m.group("v")))
+            seen_subject = seen_subject or current == "subject"
+            i += 1
+            continue
+        pm = PARA_START.match(s)
+        if pm and (seen_subject or split_marking(pm.group("rest"))[0]):
+            return fields, caveats, i
+        if seen_subject and current is None and heading_at(lines, i):
+            return fields, caveats, i
+        if current == "tags":
+            tokens = [t for t in re.split(r"[\s,;]+", st) if t]
+            if tokens and all(TAG_TOKEN.match(t) for t in tokens) and not field_of(s):
+                fields["tags"].append((num, st))
+                i += 1
+                continue
+            current = None
+        if current in ("subject", "ref", "classified_by", "eo"):
+            fields[current].append((num, st))
+            i += 1
+            continue
+        if seen_subject:
+            return fields, caveats, i
+        caveats.extend(caveats_in(st))
+        i += 1
+    return fields, caveats, n
+
+
+def joined(parts: list[Line]) -> str:
+    """Join a field's wrapped lines (hyphenated wraps without a space)."""
+    out = ""
+    for _, p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if not out:
+            out = p
+        elif re.search(r"[A-Za-z]-$", out) and p[:1].isalpha():
+            out += p
+        else:
+            out += " " + p
+    return out
+
+
+def parse_tags(text: str) -> tuple[list[str], list[str]]:
+    """Split a TAGS line into codes, in order, without repeats; return (tags, repairs made)."""
+    known = tag_codes()
+    tags: list[str] = []
+    repairs: list[str] = []
+    for tok in re.split(r"[\s,;]+", text):
+        tok = tok.strip(".:()[]")
+        if not tok:
+            continue
+        parts = [tok]
+        up = tok.upper()
+        if up in known:
+            parts = [up]
+        elif up.isalpha() and len(up) > 4:
+            split = split_glued(up, known)
+            if split:
+                parts = split
+                repairs.append(f"{tok} -> {' '.join(split)}")
+        for p in parts:
+            if p not in tags:
+                tags.append(p)
+    return tags, repairs
+
+
+def split_glued(tok: str, known: frozenset[str]) -> list[str] | None:
+    """Split glued codes (PRELPGOV) when exactly one split into known codes exists."""
+    ways: list[list[str]] = []
+
+    def walk(rest: str, acc: list[str]) -> None:
+        if len(ways) > 1:
+            return
+        if not rest:
+            ways.append(acc)
+            return
+        for k in range(2, min(7, len(rest)) + 1):
+            head = rest[:k]
+            if head in known:
+                walk(rest[k:], acc + [head])
+
+    walk(tok, [])
+    return ways[0] if len(ways) == 1 and len(ways[0]) > 1 else None
+
+
+REF_ITEM = re.compile(r"(?:(?<=\s)|^)\(?(?P<letter>[A-Z])[.)]\s+")
+REF_CABLE = re.compile(
+    r"^\s*(?:(?P<y1>\d{2}|\d{4})\s+)?(?P<place>[A-Z][A-Z .]*?[A-Z])\s+(?:(?P<y2>\d{2}|\d{4})\s+)?0*(?P<num>\d{1,6})\b"
+)
+
+
+def parse_references(text: str, year: int | None) -> list[Reference]:
+    """Split the REF line into items and resolve those that name a cable."""
+    text = text.strip()
+    marks = list(REF_ITEM.finditer(text))
+    items: list[tuple[str | None, str]] = []
+    if marks and marks[0].start() == 0 and marks[0].group("letter") == "A":
+        expected = "A"
+        cuts = []
+        for m in marks:
+            if m.group("letter") == expected:
+                cuts.append(m)
+                expected = chr(ord(expected) + 1)
+        for k, m in enumerate(cuts):
+            end = cuts[k + 1].start() if k + 1 < len(cuts) else len(text)
+            items.append((m.group("letter"), text[m.end():end].strip().rstrip(";,")))
+    else:
+        items.append((None, text))
+    refs = []
+    for letter, item in items:
+        refs.append(Reference(letter, item, cable_id_in(item, year)))
+    return refs
+
+
+def cable_id_in(item: str, year: int | None) -> str | None:
+    """The canonical id of the cable a REF item names (BEIJING 1672 -> 07BEIJING1672), if any."""
+    m = REF_CABLE.match(item.upper())
+    if not m:
+        return None
+    place = known_place(m.group("place").rstrip(". "))
+    if not place:
+        return None
+    y = m.group("y1") or m.group("y2")
+    if y:
+        ry = int(y)
+    elif year is not None:
+        ry = year
+    else:
+        return None
+    return make_id(ry, place, m.group("num"))
+
+
+SECTION_NUMBER = re.compile(r"\b1\s?\.\s?([45])\b")
+REASON_LETTER = re.compile(r"^(?:[\s(),/&+;-]|and\b|AND\b)*([a-hA-H])(?![A-Za-z])\)?")
+
+
+def parse_reasons(text: str) -> list[str]:
+    """Normalise "Reasons 1.4 (b/d)" to ["1.4(b)", "1.4(d)"]."""
+    out: list[str] = []
+    for m in SECTION_NUMBER.finditer(text):
+        rest = text[m.end():]
+        while True:
+            lm = REASON_LETTER.match(rest)
+            if not lm:
+                break
+            r = f"1.{m.group(1)}({lm.group(1).lower()})"
+            if r not in out:
+                out.append(r)
+            rest = rest[lm.end():]
+    return out
+
+
+def split_classified_by(text: str) -> str | None:
+    """The classifying official, without the reasons that follow."""
+    m = re.search(r"[,.;:]?\s*(?:\bfor\s+)?\breasons?\b|[,.;]?\s*\bE\.\s?O\.|\b1\s?\.\s?[45]\b", text, re.I)
+    who = text[: m.start()] if m else text
+    who = who.strip(" ,.;:-")
+    return who or None
+
+
+def parse_declassify(value: str) -> str | None:
+    """ "DECL: 05/15/2032" -> 2032-05-15; N/A, OADR and other forms kept as written."""
+    v = value.strip().rstrip(".")
+    m = re.search(r"DECL\s*:?\s*(?P<d>.*)$", v, re.I)
+    d = (m.group("d") if m else v).strip().rstrip(".")
+    if not d:
+        return None
+    for rx, order in ((r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$", "mdy"), (r"^(\d{4})/(\d{1,2})/(\d{1,2})$", "ymd")):
+        dm = re.match(rx, d)
+        if dm:
+            a, b, c = dm.groups()
+            y, mo, dd = (c, a, b) if order == "mdy" else (a, b, c)
+            yy = int(y)
+            if yy < 100:
+                yy += 2000 if yy < 66 else 1900
+            try:
+                return date(yy, int(mo), int(dd)).isoformat()
+            except ValueError:
+                return d
+    return d
+
+
+# --- the whole cable ------------------------------------------------------------------------------
+
+def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
+    """Parse one Document into a Cable; raise CableError when no cable can be recognised."""
+    problems = problems if problems is not None else Problems()
+    path = doc.source.path
+    for line, msg in doc.notes:
+        problems.add(path, line, msg)
+    raw_lines = doc.text.split("\n")
+    lines: list[Line] = [(doc.first_line + k, s.rstrip()) for k, s in enumerate(raw_lines)]
+    partial = False
+    while lines and not lines[0][1].strip():
+        lines.pop(0)
+    if lines and lines[0][1].strip().startswith(PARTIAL_NOTICE):
+        partial = True
+        lines.pop(0)
+    if not lines:
+        raise CableError("no cable text: the file holds only blank lines", doc.first_line)
+
+    banner_idx = find_banner(lines)
+    if banner_idx is None:
+        banner_idx = next((k for k, (_, s) in enumerate(lines) if field_of(s) and field_of(s)[0] in
+                           ("eo", "tags", "subject")), None)
+        if banner_idx is None:
+            raise CableError("no recognisable cable: no classification banner, DTG, TAGS or SUBJECT line",
+                             lines[0][0])
+        problems.add(path, lines[banner_idx][0], "no classification banner before the front matter")
+        has_banner = False
+    else:
+        has_banner = True
+        lines, repeated = drop_repeated_block(lines, banner_idx)
+    header_lines = [(n, s) for n, s in lines[:banner_idx]]
+    while header_lines and not header_lines[0][1].strip():
+        header_lines.pop(0)
+    while header_lines and not header_lines[-1][1].strip():
+        header_lines.pop()
+    h = parse_header(header_lines)
+    if not h.dtg:
+        for n, s in header_lines:
+            m = DTG.match(s)
+            if m:
+                h.dtg, h.created = s.strip(), dtg_time(m)
+                break
+
+    banner_line = lines[banner_idx][1] if has_banner else ""
+    bm = BANNER.match(banner_line) if has_banner else None
+    banner = re.sub(r"\s+", " ", bm.group("word")).strip() if bm else None
+    banner_rest = bm.group("rest") if bm else ""
+    pm = BANNER_PLACE.match(banner_rest.replace("//", " ")) if bm else None
+    sections = int(pm.group("of")) if pm and pm.group("of") else 1
+
+    body_from = banner_idx + 1 if has_banner else banner_idx
+    fields, caveat_lines, body_start = read_front_matter(lines, body_from)
+    caveats: list[str] = []
+    for c in caveats_in(banner_rest) + caveat_lines:
+        if c not in caveats:
+            caveats.append(c)
+
+    # Identity: the publisher's, else the text's.
+    meta = doc.meta
+    created = meta.get("created") or h.created
+    year = int(created[:4]) if created else None
+    text_id = None
+    if pm and year is not None:
+        text_id = make_id(year, pm.group("place"), pm.group("num"))
+    elif h.station and h.station.message_number and year is not None:
+        place = banner_place_from_station(h)
+        if place:
+            text_id = make_id(year, place, h.station.message_number)
+    if meta.get("id"):
+        cid, repaired = canonical_id(meta["id"])
+        if repaired and not is_canonical(meta["id"]):
+            problems.add(path, None, f"publisher id {meta['id']} repaired to {cid}")
+    elif text_id:
+        cid = text_id
+    else:
+        cid = id_from_filename(path, pm)
+        if cid:
+            if year is None:
+                year = 2000 + int(cid[:2]) if int(cid[:2]) < 66 else 1900 + int(cid[:2])
+            problems.add(path, None, f"the text gives no year for its id; {cid} taken from the file name")
+        else:
+            raise CableError("cannot tell the cable's id: no publisher id, no DTG and no banner number",
+                             lines[banner_idx][0])
+
+    classification = meta.get("classification")
+    if not classification and has_banner:
+        classification = classification_from_text(bm.group("word"), caveats, banner_rest)
+    origin = meta.get("origin") or origin_from_text(h, pm)
+
+    tags_text = joined(fields.get("tags", [])) or None
+    tags, repairs = parse_tags(tags_text or "")
+    if meta.get("tags"):
+        tags = []
+        for t in meta["tags"]:
+            if t not in tags:
+                tags.append(t)
+    for r in repairs:
+        problems.add(path, fields["tags"][0][0], f"TAGS repaired: {r}")
+
+    subject = joined(fields.get("subject", [])) or None
+    refs = parse_references(joined(fields["ref"]), year) if fields.get("ref") else []
+    cb_text = joined(fields.get("classified_by", []))
+    classified_by = split_classified_by(cb_text) if cb_text else None
+    reasons = parse_reasons(cb_text) if cb_text else []
+    eo_text = joined(fields.get("eo", []))
+    declassify_on = parse_declassify(eo_text) if eo_text else None
+
+    body = lines[body_start:]
+    body, signer = take_signer(body)
+    paragraphs = segment(body)
+    summary = find_summary(paragraphs)
+    if not paragraphs:
+        problems.add(path, lines[-1][0], "no body text after the front matter; the cable may be truncated")
+    elif not signer and not partial and paragraphs[-1].text and not re.search(r"[.!?)\"'\]:]$", paragraphs[-1].text):
+        problems.add(path, paragraphs[-1].line, "the text ends mid-sentence with no signature; the cable may be truncated")
+    if not created:
+        problems.add(path, None, "no creation time: no publisher date and no DTG line")
+
+    return Cable(
+        id=cid,
+        created=created,
+        released=meta.get("released"),
+        dtg=h.dtg,
+        precedence=h.precedence,
+        origin=origin,
+        station=h.station,
+        to=tuple(h.to),
+        info=tuple(h.info),
+        classification=classification,
+        banner=banner,
+        caveats=tuple(caveats),
+        sections=sections,
+        tags=tuple(tags),
+        tags_as_written=tags_text,
+        subject=subject,
+        references=tuple(refs),
+        classified_by=classified_by,
+        reasons=tuple(reasons),
+        declassify_on=declassify_on,
+        signer=signer,
+        summary=summary,
+        paragraphs=tuple(paragraphs),
+        header=tuple(s for _, s in header_lines),
+        partial=partial,
+        source=doc.source,
+        subject_line=fields["subject"][0][0] if fields.get("subject") else None,
+    )
+
+
+def banner_place_from_station(h: Header) -> str | None:
+    name = h.fm or (routing_indicators().get(h.station.routing_indicator) if h.station else None)
+    if not name:
+        return None
+    if name.startswith("SECSTATE"):
+        return "STATE"
+    for prefix in ("AMEMBASSY ", "AMCONSUL ", "USMISSION "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return None
+
+
+def origin_from_text(h: Header, pm: re.Match | None) -> str | None:
+    """The publisher's origin wording, from the FM line, the DE routing indicator or the banner's place."""
+    origin = origin_from_station(h.fm)
+    if origin:
+        return origin
+    if h.station and h.station.routing_indicator:
+        ri = h.station.routing_indicator
+        origin = origins_by_routing_indicator().get(ri) or origin_from_station(routing_indicators().get(ri))
+        if origin:
+            return origin
+    if pm:
+        place = re.sub(r"\s+", " ", pm.group("place")).strip()
+        if place in ("STATE", "SECSTATE"):
+            return "Secretary of State"
+        for prefix in ("AMEMBASSY ", "AMCONSUL ", "USMISSION "):
+            origin = origin_from_station(prefix + place)
+            if origin and (prefix + place) in set(routing_indicators().values()):
+                return origin
+        return origin_from_station("AMEMBASSY " + place)
+    return None
+
+
+def id_from_filename(path: str, pm: re.Match | None) -> str | None:
+    """A canonical id in the file name, used only when it agrees with the banner's place and number."""
+    stem = Path(path).name.split(".")[0]
+    cid, _ = canonical_id(stem)
+    if not is_canonical(cid):
+        return None
+    if pm and not cid.endswith(id_place(pm.group("place")) + str(int(pm.group("num")))):
+        return None
+    return cid

@@ -1,0 +1,412 @@
+"""Readers: recognise an input by its content and turn it into Documents ready to parse.
+
+A Document is the cable text (LF line ends, publisher chrome removed) beside the publisher's
+metadata, where the input carries it, and the verbatim Source. Readers never change the cable's
+words; they only undo the publisher's presentation (HTML, Markdown links, mangled pilcrows).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+
+from .errors import CableError
+from .model import Source
+
+MAX_CABLE_BYTES = 10 * 1024 * 1024
+"""Largest single-cable file read; the longest Cablegate cables are a few hundred KB."""
+
+PARTIAL_NOTICE = "This record is a partial extract of the original cable."
+
+
+@dataclass
+class Document:
+    """One cable's text and publisher metadata, before parsing."""
+
+    text: str
+    """Cable text with LF line ends and the publisher's chrome removed."""
+    source: Source
+    """The verbatim source."""
+    meta: dict = field(default_factory=dict)
+    """Publisher metadata: id, created, released, classification, origin, tags, title, references."""
+    first_line: int = 1
+    """Source line of the text's first line, so that problems point at the file."""
+    notes: list[tuple[int | None, str]] = field(default_factory=list)
+    """Warnings from reading: (line, message)."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8, else Windows-1252, else Latin-1; return (text, encoding)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+# --- sniffing -----------------------------------------------------------------------------------
+
+CSV_ROW = re.compile(rb'^"?\d+"?,"?\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}"?,')
+CSV_HEADER = re.compile(rb"^\"?id\"?,\"?date\"?,", re.I)
+HTML_MARK = re.compile(r"<table[^>]*class=['\"]?cable|<pre[\s>]", re.I)
+LABEL_FIRST = ("Identifier", "Reference ID")
+MD_TAG = re.compile(r"\[([A-Za-z0-9]{1,12})\]\(#\)")
+MANGLED_PILCROW = re.compile(r"^([ \t]*)\ufffd(?=\s*\d)", re.M)
+
+
+def sniff(head: bytes) -> str:
+    """Name the format of an input from its first bytes."""
+    if b"\x00" in head[:8192]:
+        return "binary"
+    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    if CSV_ROW.match(first) or CSV_HEADER.match(first):
+        return "cables-csv"
+    text, _ = decode(head[:65536])
+    if HTML_MARK.search(text[:4096]):
+        return "wikileaks-html"
+    lines = [ln.strip().replace("\xa0", " ") for ln in text.splitlines()[:12]]
+    nonblank = [ln for ln in lines if ln]
+    if nonblank and nonblank[0] in LABEL_FIRST:
+        return "wikileaks-page-text"
+    if re.search(r"^TAGS:?\s*\[[A-Za-z0-9]+\]\(#\)", text, re.M) or (
+        "¶" in text and re.search(r"\S  \r?\n", text)
+    ):
+        return "markdown"
+    if "\r\n" in text and (re.search(r"(?m)^\s*[\ufffd\u00b6]\s*\d", text) or text.startswith("\r\n")):
+        return "pdf-text"
+    return "raw-text"
+
+
+# --- reading files ------------------------------------------------------------------------------
+
+def read_path(path: Path) -> Iterator[Document]:
+    """Yield the Documents of one file; raise CableError when it cannot be read at all."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(65536)
+    except OSError as e:
+        raise CableError(f"cannot read the file: {e.strerror or e}")
+    if size == 0:
+        raise CableError("the file is empty")
+    kind = sniff(head)
+    if kind == "binary":
+        raise CableError("the file is binary (it contains NUL bytes), not cable text")
+    if kind == "cables-csv":
+        yield from read_csv(path)
+        return
+    if size > MAX_CABLE_BYTES:
+        raise CableError(
+            f"the file is {size / 1048576:.0f} MB, far larger than any cable "
+            f"(limit {MAX_CABLE_BYTES // 1048576} MB); split it or import it as a cables.csv"
+        )
+    data = path.read_bytes()
+    yield read_bytes(data, str(path), kind)
+
+
+def read_bytes(data: bytes, path: str, kind: str | None = None) -> Document:
+    """Read one cable from bytes of a known or sniffed format."""
+    kind = kind or sniff(data[:65536])
+    if kind == "binary":
+        raise CableError("the file is binary (it contains NUL bytes), not cable text")
+    text, encoding = decode(data)
+    source = Source(path=path, format=kind, sha256=sha256(data), data=data, encoding=encoding)
+    notes: list[tuple[int | None, str]] = []
+    if encoding != "utf-8":
+        notes.append((None, f"not valid UTF-8; read as {encoding}"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = READERS.get(kind, read_raw_text)
+    doc = reader(text, source)
+    doc.notes[:0] = notes
+    return doc
+
+
+def read_raw_text(text: str, source: Source) -> Document:
+    """A bare cable: header block, blank line, body (WikiLeaks' pilcrows kept for the parser)."""
+    return Document(text=MANGLED_PILCROW.sub(r"\1¶", text), source=source)
+
+
+def read_pdf_text(text: str, source: Source) -> Document:
+    """Text extracted from WikiLeaks' PDFs: CRLF line ends and pilcrows mangled to U+FFFD."""
+    doc = read_raw_text(text, source)
+    return doc
+
+
+def read_markdown(text: str, source: Source) -> Document:
+    """The Markdown-flavoured rendering: TAGS as [CODE](#) links, two-space line ends."""
+    lines = []
+    for line in text.split("\n"):
+        line = MD_TAG.sub(r"\1", line)
+        if line.endswith("  "):
+            line = line.rstrip(" ")
+        lines.append(line)
+    return Document(text="\n".join(lines), source=source)
+
+
+LABELS = {
+    "Identifier": "id", "Reference ID": "id", "Created": "created", "Released": "released",
+    "Classification": "classification", "Origin": "origin",
+}
+
+
+def read_page_text(text: str, source: Source) -> Document:
+    """A WikiLeaks cable page rendered to text: a label block, the title and TAGS, then the cable."""
+    lines = text.split("\n")
+    clean = [ln.replace("\xa0", " ").strip() for ln in lines]
+    i = 0
+    while i < len(clean) and not clean[i]:
+        i += 1
+    names = []
+    while i < len(clean) and clean[i] in LABELS:
+        names.append(LABELS[clean[i]])
+        i += 1
+    meta: dict = {}
+    for name in names:
+        if i < len(clean):
+            meta[name] = clean[i]
+            i += 1
+    notes: list[tuple[int | None, str]] = []
+    if len(meta) < len(names):
+        notes.append((i, "the label block ends before all its values"))
+    # Title and TAGS follow as "Cable title:" / "Tags:" lines, then the page's own links.
+    title: list[str] = []
+    while i < len(clean):
+        ln = clean[i]
+        if ln.startswith("Cable title:"):
+            rest = ln[len("Cable title:"):].strip()
+            i += 1
+            if rest:
+                title.append(rest)
+            while i < len(clean) and not clean[i].startswith("Tags:"):
+                if clean[i]:
+                    title.append(clean[i])
+                i += 1
+            continue
+        if ln.startswith("Tags:"):
+            meta["tags"] = ln[len("Tags:"):].split()
+            i += 1
+            continue
+        if ln.lower().startswith("pdf") and "read a cable" in ln.lower():
+            i += 1
+            continue
+        if not ln and not title and "tags" not in meta:
+            i += 1
+            continue
+        break
+    if title:
+        meta["title"] = " ".join(title)
+    if meta.get("created"):
+        meta["created"] = iso_time(meta["created"])
+    if meta.get("released"):
+        meta["released"] = iso_time(meta["released"])
+    body = "\n".join(lines[i:])
+    return Document(text=MANGLED_PILCROW.sub(r"\1¶", body), source=source, meta=meta, first_line=i + 1,
+                    notes=notes)
+
+
+def iso_time(value: str) -> str | None:
+    """Turn a publisher time (2007-05-15 03:01[:00] or 5/15/2007 3:01) into ISO 8601 UTC."""
+    value = value.strip()
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%SZ"):
+        try:
+            return datetime.strptime(value, fmt).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            continue
+    return None
+
+
+# --- WikiLeaks HTML -----------------------------------------------------------------------------
+
+class _CablePage(HTMLParser):
+    """Collect the metadata table's cells, the <pre> blocks and the TAGS links of a cable page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headers: list[str] = []
+        self.cells: list[str] = []
+        self.pres: list[str] = []
+        self.tags: list[str] = []
+        self.title: str | None = None
+        self._cell: list[str] | None = None
+        self._pre: list[str] | None = None
+        self._h3: list[str] | None = None
+        self._in_table = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and "cable" in (a.get("class") or ""):
+            self._in_table = True
+        elif tag in ("th", "td") and self._in_table:
+            self._cell = []
+        elif tag == "pre":
+            self._pre = []
+        elif tag == "h3":
+            self._h3 = []
+        elif tag == "a" and self._pre is not None:
+            m = re.match(r"/tag/([^_/]+)_\d+\.html", a.get("href") or "")
+            if m:
+                self.tags.append(html.unescape(m.group(1)))
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._in_table = False
+        elif tag in ("th", "td") and self._cell is not None:
+            text = "".join(self._cell).strip()
+            (self.headers if tag == "th" else self.cells).append(text)
+            self._cell = None
+        elif tag == "pre" and self._pre is not None:
+            self.pres.append("".join(self._pre))
+            self._pre = None
+        elif tag == "h3" and self._h3 is not None:
+            self.title = "".join(self._h3).strip()
+            self._h3 = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._pre is not None:
+            self._pre.append(data)
+        if self._h3 is not None:
+            self._h3.append(data)
+
+
+HTML_FIELDS = {"Reference ID": "id", "Created": "created", "Released": "released",
+               "Classification": "classification", "Origin": "origin"}
+
+
+def read_html(text: str, source: Source) -> Document:
+    """A WikiLeaks cable page: metadata table, header <pre>, body <pre>."""
+    page = _CablePage()
+    page.feed(text)
+    page.close()
+    if not page.pres:
+        raise CableError("an HTML page with no <pre> block: no cable text found")
+    meta: dict = {}
+    for name, value in zip(page.headers, page.cells):
+        key = HTML_FIELDS.get(name)
+        if key and value:
+            meta[key] = value
+    for key in ("created", "released"):
+        if meta.get(key):
+            meta[key] = iso_time(meta[key])
+    if page.tags:
+        meta["tags"] = page.tags
+    if page.title:
+        meta["title"] = page.title
+    body = "\n\n".join(p.replace("\r\n", "\n") for p in page.pres)
+    first = text[: text.find("<pre")].count("\n") + 1 if "<pre" in text else 1
+    return Document(text=MANGLED_PILCROW.sub(r"\1¶", body), source=source, meta=meta, first_line=first)
+
+
+READERS = {
+    "raw-text": read_raw_text,
+    "pdf-text": read_pdf_text,
+    "markdown": read_markdown,
+    "wikileaks-page-text": read_page_text,
+    "wikileaks-html": read_html,
+}
+
+
+# --- cables.csv ---------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("number", "date", "id", "origin", "classification", "references", "header", "body")
+
+
+class _LineTap:
+    """Feed a binary file to csv.reader line by line, remembering each record's own bytes."""
+
+    def __init__(self, f: io.BufferedReader):
+        self.f = f
+        self.raw: list[bytes] = []
+        self.lines_read = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.f.readline()
+        if not line:
+            raise StopIteration
+        self.raw.append(line)
+        self.lines_read += 1
+        return line.decode("utf-8", errors="surrogateescape")
+
+    def take(self) -> bytes:
+        data = b"".join(self.raw)
+        self.raw.clear()
+        return data
+
+
+def read_csv(path: Path) -> Iterator[Document]:
+    """Stream the rows of a Cablegate cables.csv; a bad row becomes a Document-less CableRowError."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with open(path, "rb") as f:
+        tap = _LineTap(f)
+        rows = csv.reader(tap, delimiter=",", quotechar='"', escapechar="\\", strict=False)
+        start = 1
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                tap.take()
+                yield CableRowError(str(path), start, f"unreadable CSV row: {e}")
+                start = tap.lines_read + 1
+                continue
+            data = tap.take()
+            line = start
+            start = tap.lines_read + 1
+            if not row or (line == 1 and row[0].lower() == "id"):
+                continue
+            yield csv_document(row, data, str(path), line)
+
+
+class CableRowError(Exception):
+    """A CSV row that could not be read; yielded (not raised) so the other rows go on."""
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+
+def csv_document(row: list[str], data: bytes, path: str, line: int):
+    """Turn one cables.csv row into a Document (or a CableRowError)."""
+    if len(row) != len(CSV_COLUMNS):
+        return CableRowError(path, line, f"a cables.csv row has {len(row)} columns, expected 8")
+    values = dict(zip(CSV_COLUMNS, row))
+    header = values["header"].replace("\r\n", "\n").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    body = values["body"].replace("\r\n", "\n").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    meta = {
+        "id": values["id"].strip(),
+        "created": iso_time(values["date"]),
+        "origin": values["origin"].strip(),
+        "classification": values["classification"].strip(),
+        "references": [r for r in values["references"].split("|") if r.strip()],
+    }
+    source = Source(path=path, format="cables-csv", sha256=sha256(data), data=data, line=line)
+    text = header.rstrip("\n") + "\n\n" + body if header.strip() else body
+    notes = []
+    if not meta["created"]:
+        notes.append((line, f"the date column {values['date']!r} is not M/D/YYYY H:MM"))
+    return Document(text=MANGLED_PILCROW.sub(r"\1¶", text), source=source, meta=meta, first_line=line,
+                    notes=notes)
