@@ -32,7 +32,10 @@ PAGE_BANNER = re.compile(
 )
 DASHES = re.compile(r"^\s*-{3,}\s*$")
 TERMINAL = re.compile(r"""[.!?:;)"'\]\u201d\u2019]\s*$""")
-SIGNER = re.compile(r"^\s*([A-Z][A-Za-z'\u2019.\-]+(?:\s+[A-Z][A-Za-z'\u2019.\-]+){0,2})\s*$")
+SIGNER = re.compile(
+    r"^\s*((?:(?:van|von|de|del|da|di|le|la|du)\s+)?[A-Z][A-Za-z'\u2019.\-]+(?:\s+[A-Z][A-Za-z'\u2019.\-]+){0,2})\s*$"
+)
+GLUED_SIGNER = re.compile(r"""[.!?)"'\u201d]\s+([A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]{2,})?)$""")
 NOT_SIGNERS = {"END", "SIPDIS", "NOFORN", "BT", "NNNN", "SECRET", "CONFIDENTIAL", "UNCLASSIFIED",
                "UNCLAS", "END SUMMARY", "END TEXT", "END NOTE", "END COMMENT", "SENSITIVE", "TEXT"}
 DATE_WORDS = re.compile(
@@ -77,10 +80,15 @@ def take_signer(lines: list[Line]) -> tuple[list[Line], str | None]:
     if idx <= 0:
         return lines, None
     s = lines[idx][1].strip()
+    glued = GLUED_SIGNER.search(s)
+    if glued and not SIGNER.match(s) and glued.group(1) not in NOT_SIGNERS:
+        # Lines joined by the publisher leave the signature at the end of the last sentence.
+        num, raw = lines[idx]
+        return lines[:idx] + [(num, raw.rstrip()[: -len(glued.group(1))].rstrip())] + lines[idx + 1:], glued.group(1)
     m = SIGNER.match(s)
     if not m or len(s) > 40 or s.upper() in NOT_SIGNERS or s.endswith((".", ":")) and " " in s:
         return lines, None
-    if not (s.isupper() or " " not in s):
+    if not (s.isupper() or " " not in s or s.split()[0].islower()):
         return lines, None
     return lines[:idx] + lines[idx + 1:], s
 

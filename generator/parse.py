@@ -18,12 +18,18 @@ from .tables import origins_by_routing_indicator, routing_indicators, tag_codes
 
 Line = tuple[int, str]
 
+def _spaced(word: str) -> str:
+    return " ?".join(word)
+
+
 BANNER = re.compile(
-    r"^\s*(?P<word>C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T|T ?O ?P S ?E ?C ?R ?E ?T|"
-    r"U ?N ?C ?L ?A ?S ?S ?I ?F ?I ?E ?D|UNCLAS|LIMITED OFFICIAL USE)(?![A-Za-z])(?P<rest>.*)$"
+    r"(?:^|(?<=[\t\",>0-9]))\s*(?P<word>(?i:C?" + _spaced("CONFIDENTIAL") + "|S?" + _spaced("SECRET") + "|T?"
+    + _spaced("TOP") + " " + _spaced("SECRET") + "|U?" + _spaced("UNCLASSIFIED") + ")|U?UNCLAS|LIMITED OFFICIAL USE)"
+    r"(?![A-Za-z])(?P<rest>.*)$"
 )
+SECURITY_CLASS = {"UUUUU": "UNCLASSIFIED", "CCCCC": "CONFIDENTIAL", "SSSSS": "SECRET", "TTTTT": "TOP SECRET"}
 BANNER_PLACE = re.compile(
-    r"^[\s/A-Z]*?(?:SECTION\s+0*(?P<sec>\d+)\s+OF\s+0*(?P<of>\d+)\s+)?(?P<place>[A-Z][A-Z .'/-]*?[A-Z])\s+0*(?P<num>\d{1,6})\b"
+    r"^[\s/A-Z]*?(?:SECTION\s+0*(?P<sec>\d+)\s+OF\s+0*(?P<of>\d+)\s+)?(?P<place>[A-Z][A-Z .'/-]*?[A-Z])\s+0*(?P<num>\d{1,6})(?!\d)"
 )
 EO = re.compile(r"^\s*(?:E\s?\.\s?O\s?\.?|EO)\s*(?P<order>1\d{4})\s*:?\s*(?P<v>.*)$", re.I)
 TAGS = re.compile(r"^\s*TAGS?\s*:?\s+(?P<v>.*)$")
@@ -50,20 +56,19 @@ def field_of(s: str) -> tuple[str, re.Match] | None:
 
 # --- the banner ---------------------------------------------------------------------------------
 
-def find_banner(lines: list[Line]) -> int | None:
-    """Index of the classification banner line: the one naming the place and number, if any."""
+def find_banner(lines: list[Line]) -> tuple[int, int] | None:
+    """Where the classification banner is: (line index, column); the line naming place and number wins."""
     first_plain = None
     for idx, (_, s) in enumerate(lines[:400]):
-        m = BANNER.match(s)
-        if not m:
-            continue
-        rest = m.group("rest")
-        if BANNER_PLACE.match(rest.replace("//", " ")):
-            return idx
-        if first_plain is None and not rest.strip().startswith("PTQ"):
-            following = " ".join(t for _, t in lines[idx + 1: idx + 10])
-            if re.search(r"\b(?:E\.\s?O\.|EO 1|TAGS|SUBJECT)", following):
-                first_plain = idx
+        for m in BANNER.finditer(s):
+            rest = m.group("rest")
+            if BANNER_PLACE.match(rest.upper().replace("//", " ")):
+                return idx, m.start("word")
+            if first_plain is None and not rest.strip().startswith("PTQ") and m.group("word").isupper():
+                following = " ".join(t for _, t in lines[idx + 1: idx + 10])
+                if re.search(r"\b(?:E\.\s?O\.|EO 1|TAGS|SUBJECT)", following):
+                    first_plain = (idx, m.start("word"))
+            break
     return first_plain
 
 
@@ -78,6 +83,29 @@ def drop_repeated_block(lines: list[Line], banner: int) -> tuple[list[Line], boo
         if s.strip() == text:
             return lines[:banner] + lines[k:], True
     return lines, False
+
+
+INLINE_FIELD = re.compile(r"(?<=\S)(?:\s*\"?(?=(?:TAGS|SUBJECT|E\.O\.)\s?:)|\s+\"?(?=REF\s?:))")
+
+
+def split_inline_fields(lines: list[Line]) -> list[Line]:
+    """Put fields that a damaged record ran together ("E.O. 12958: N/A TAGS: ...") on lines of their own."""
+    out: list[Line] = []
+    for num, s in lines[:200]:
+        if field_of(s) or BANNER.match(s):
+            parts = INLINE_FIELD.split(s)
+            out.extend((num, p) for p in parts)
+        else:
+            out.append((num, s))
+    return out + lines[200:]
+
+
+def undo_dump_escapes(lines: list[Line]) -> list[Line]:
+    """Drop the backslash that a database dump left at the end of each line, where most lines have one."""
+    ends = sum(1 for _, s in lines if s.endswith("\\"))
+    if ends < 5 or ends * 3 < len(lines):
+        return lines
+    return [(n, s[:-1].rstrip() if s.endswith("\\") else s) for n, s in lines]
 
 
 def caveats_in(s: str) -> list[str]:
@@ -99,7 +127,9 @@ def caveats_in(s: str) -> list[str]:
 
 def classification_from_text(word: str, caveats: list[str], banner_rest: str) -> str:
     """Map a banner and its caveats to the publisher's six values."""
-    w = word.replace(" ", "")
+    w = word.replace(" ", "").upper()
+    if len(w) > 2 and w[0] == w[1] and w[0] in "CSUT":
+        w = w[1:]  # a doubled first letter (CC O N F ..., UUNCLAS) is a keying slip
     noforn = "NOFORN" in caveats or "NOFORN" in banner_rest.replace(" ", "")
     if w in ("UNCLAS", "UNCLASSIFIED"):
         sens = any(c in caveats for c in ("SENSITIVE", "SENSITIVE BUT UNCLASSIFIED", "FOR OFFICIAL USE ONLY"))
@@ -344,7 +374,26 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
     if not lines:
         raise CableError("no cable text: the file holds only blank lines", doc.first_line)
 
-    banner_idx = find_banner(lines)
+    lines = undo_dump_escapes(lines)
+    found = find_banner(lines)
+    banner_idx = None
+    if found:
+        banner_idx, col = found
+        if col and lines[banner_idx][1][:col].strip():
+            num, s = lines[banner_idx]
+            lines[banner_idx: banner_idx + 1] = [(num, s[:col]), (num, s[col:])]
+            banner_idx += 1
+    lines = split_inline_fields(lines)
+    if banner_idx is not None and not any(DTG.match(t) for _, t in lines[:banner_idx]):
+        # Some records print a banner first and the transmission header after it: use the next banner.
+        nxt = find_banner(lines[banner_idx + 1:])
+        if nxt and any(DTG.match(t) for _, t in lines[banner_idx + 1: banner_idx + 1 + nxt[0]]):
+            k, col = nxt
+            banner_idx += 1 + k
+            if col and lines[banner_idx][1][:col].strip():
+                num, s = lines[banner_idx]
+                lines[banner_idx: banner_idx + 1] = [(num, s[:col]), (num, s[col:])]
+                banner_idx += 1
     if banner_idx is None:
         banner_idx = next((k for k, (_, s) in enumerate(lines) if field_of(s) and field_of(s)[0] in
                            ("eo", "tags", "subject")), None)
@@ -372,12 +421,17 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
     banner_line = lines[banner_idx][1] if has_banner else ""
     bm = BANNER.match(banner_line) if has_banner else None
     banner = re.sub(r"\s+", " ", bm.group("word")).strip() if bm else None
-    banner_rest = bm.group("rest") if bm else ""
+    banner_rest = bm.group("rest").upper() if bm else ""
     pm = BANNER_PLACE.match(banner_rest.replace("//", " ")) if bm else None
     sections = int(pm.group("of")) if pm and pm.group("of") else 1
 
     body_from = banner_idx + 1 if has_banner else banner_idx
     fields, caveat_lines, body_start = read_front_matter(lines, body_from)
+    for num, s in header_lines:
+        # Damaged records carry TAGS or SUBJECT among the header lines.
+        f = field_of(s)
+        if f and f[0] in ("tags", "subject") and f[0] not in fields:
+            fields[f[0]] = [(num, f[1].group("v"))]
     caveats: list[str] = []
     for c in caveats_in(banner_rest) + caveat_lines:
         if c not in caveats:
@@ -388,7 +442,15 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
     created = meta.get("created") or h.created
     year = int(created[:4]) if created else None
     text_id = None
-    if pm and year is not None:
+    if pm and re.fullmatch(r"X+", pm.group("place").replace(" ", "")):
+        pm = None  # a place redacted by the publisher's partners
+    spliced = bool(pm and h.station and h.station.message_number
+                   and int(pm.group("num")) % 10000 != h.station.message_number % 10000)
+    if spliced:
+        problems.add(path, lines[banner_idx][0],
+                     f"the banner names message {int(pm.group('num'))} but the DE line names "
+                     f"{h.station.message_number}: the record may join two cables; the header is followed")
+    if pm and year is not None and not spliced:
         text_id = make_id(year, pm.group("place"), pm.group("num"))
     elif h.station and h.station.message_number and year is not None:
         place = banner_place_from_station(h)
@@ -411,8 +473,15 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
                              lines[banner_idx][0])
 
     classification = meta.get("classification")
+    if not classification and spliced and h.security:
+        word = SECURITY_CLASS.get(h.security.split()[1]) if len(h.security.split()) > 1 else None
+        classification = word
     if not classification and has_banner:
-        classification = classification_from_text(bm.group("word"), caveats, banner_rest)
+        classification = classification_from_text(bm.group("word").upper(), caveats, banner_rest)
+    elif not classification and h.security:
+        word = SECURITY_CLASS.get(h.security.split()[1]) if len(h.security.split()) > 1 else None
+        if word:
+            classification = classification_from_text(word, caveats, "")
     origin = meta.get("origin") or origin_from_text(h, pm)
 
     tags_text = joined(fields.get("tags", [])) or None
@@ -481,7 +550,7 @@ def banner_place_from_station(h: Header) -> str | None:
         return None
     if name.startswith("SECSTATE"):
         return "STATE"
-    for prefix in ("AMEMBASSY ", "AMCONSUL ", "USMISSION "):
+    for prefix in ("AMEMBASSY ", "AMCONSUL ", "USMISSION ", "USINT "):
         if name.startswith(prefix):
             return name[len(prefix):]
     return None
