@@ -16,6 +16,7 @@ def atomic_tree(output: Path) -> Iterator[Path]:
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    tmp.chmod(0o755)
     try:
         yield tmp
     except BaseException:
