@@ -86,12 +86,12 @@ def sniff(head: bytes) -> str:
     nonblank = [ln for ln in lines if ln]
     if nonblank and nonblank[0] in LABEL_FIRST:
         return "wikileaks-page-text"
-    if re.search(r"^TAGS:?\s*\[[A-Za-z0-9]+\]\(#\)", text, re.M) or (
-        "¶" in text and re.search(r"\S  \r?\n", text)
-    ):
+    if re.search(r"^TAGS:?\s*\[[A-Za-z0-9]+\]\(#\)", text, re.M):
         return "markdown"
     if "\r\n" in text and (re.search(r"(?m)^\s*[\ufffd\u00b6]\s*\d", text) or text.startswith("\r\n")):
         return "pdf-text"
+    if "¶" in text and re.search(r"\S  \r?\n", text):
+        return "markdown"
     return "raw-text"
 
 
