@@ -398,6 +398,9 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         banner_idx = next((k for k, (_, s) in enumerate(lines) if field_of(s) and field_of(s)[0] in
                            ("eo", "tags", "subject")), None)
         if banner_idx is None:
+            if any(DTG.match(t) or t.startswith("VZCZC") for _, t in lines):
+                raise CableError("only a transmission header: the text ends before the classification "
+                                 "banner and body; the file may be truncated", lines[-1][0])
             raise CableError("no recognisable cable: no classification banner, DTG, TAGS or SUBJECT line",
                              lines[0][0])
         problems.add(path, lines[banner_idx][0], "no classification banner before the front matter")

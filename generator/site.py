@@ -32,15 +32,14 @@ def index_context(cables) -> dict:
 
 
 def build(content: Path, output: Path, problems: Problems) -> Problems:
-    """Read content/cables, then write the site; a failed build leaves the previous site as it was."""
+    """Read content/cables, then write the site; a build that fails midway leaves the previous site as it was."""
     cables = list(read_cables([content / "cables"], problems))
     seen: dict[str, str] = {}
     for c in cables:
         if c.id in seen:
             problems.error(c.source.path, None, f"cable {c.id} is also in {seen[c.id]}")
         seen.setdefault(c.id, c.source.path)
-    if problems.errors:
-        return problems
+    # A cable that could not be read is reported; the others are still published.
     page = environment().get_template("index.html").render(index_context(cables))
     with atomic_tree(output) as tmp:
         (tmp / "index.html").write_text(page, encoding="utf-8")
