@@ -204,7 +204,7 @@ def segment(lines: list[Line]) -> list[Paragraph]:
                 flush()
                 marking, rest = split_marking(sm.group("rest"))
                 cur = _Open(parent, f"{parent}{letter}", marking, None, num, letter)
-                cur.add(strip_pilcrow(s).strip(), False)
+                cur.add(rest, False)
                 blank, broke, prev_text = False, False, rest
                 i += 1
                 continue
