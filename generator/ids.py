@@ -10,7 +10,7 @@ CANONICAL = re.compile(r"^(\d{2})([A-Z][A-Z]*?)(\d+)$")
 # The publisher's id parser read "SECTION 04 OF 07 BEIJING 3049" as a place: 08SECTIO04OF07BEIJING3049.
 SECTION_GLUED = re.compile(r"^(\d{2})SECTIO(?:N)?\d+OF\d+([A-Z]+?)0*(\d+)$")
 
-PLACE_ALIASES = {"SECSTATE": "STATE", "SECSTATE WASHDC": "STATE", "USUN": "USUNNEWYORK"}
+PLACE_ALIASES = {"SECSTATE": "STATE", "SECSTATE WASHDC": "STATE", "USUN": "USUNNEWYORK", "UNVIE": "UNVIEVIENNA"}
 """Places whose id form differs from their spelling in banners and REF lines."""
 
 

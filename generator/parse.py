@@ -125,6 +125,17 @@ def caveats_in(s: str) -> list[str]:
     return [c for _, c in sorted(found)]
 
 
+def only_caveats(s: str) -> bool:
+    """True for a line that holds handling caveats and nothing else (SENSITIVE BUT UNCLASSIFIED.)."""
+    found = caveats_in(s)
+    if not found:
+        return False
+    rest = re.sub(r"\s+", " ", s.upper())
+    for c in found:
+        rest = rest.replace(c, " ", 1)
+    return not re.sub(r"[\s.,;:/()-]+", "", rest.replace("C O R R E C T E D", "").replace("C O P Y", ""))
+
+
 def classification_from_text(word: str, caveats: list[str], banner_rest: str) -> str:
     """Map a banner and its caveats to the publisher's six values."""
     w = word.replace(" ", "").upper()
@@ -163,7 +174,7 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
                 j = i + 1
                 while j < n and (not lines[j][1].strip() or is_page_break(lines[j][1])):
                     j += 1
-                if j >= n or not field_of(lines[j][1]):
+                if j >= n or not (field_of(lines[j][1]) or only_caveats(lines[j][1])):
                     return fields, caveats, j
             i += 1
             continue
@@ -192,7 +203,7 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
             fields[current].append((num, st))
             i += 1
             continue
-        if seen_subject:
+        if seen_subject and not only_caveats(st):
             return fields, caveats, i
         caveats.extend(caveats_in(st))
         i += 1
@@ -258,33 +269,58 @@ def split_glued(tok: str, known: frozenset[str]) -> list[str] | None:
     return ways[0] if len(ways) == 1 and len(ways[0]) > 1 else None
 
 
-REF_ITEM = re.compile(r"(?:(?<=\s)|^)\(?(?P<letter>[A-Z])[.)]\s+")
+REF_ITEM = re.compile(
+    r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Za-z])\)\s*|(?P<letter>[A-Za-z])[.):]\s+)(?:\(?(?:(?P=letter)|(?P=p))[.):]\s+)?"
+)
 REF_CABLE = re.compile(
-    r"^\s*(?:(?P<y1>\d{2}|\d{4})\s+)?(?P<place>[A-Z][A-Z .]*?[A-Z])\s+(?:(?P<y2>\d{2}|\d{4})\s+)?0*(?P<num>\d{1,6})\b"
+    r"\s*(?:(?P<y1>\d{2}|\d{4})\s+)?(?P<place>[A-Z][A-Z .]*?[A-Z])\s+0*(?P<num>\d{1,6})\b"
 )
 
 
 def parse_references(text: str, year: int | None) -> list[Reference]:
     """Split the REF line into items and resolve those that name a cable."""
-    text = text.strip()
+    text = re.sub(r"¶\s?(?=[A-Z][.):])", "", text).strip()  # the publisher's pilcrows before item letters
     marks = list(REF_ITEM.finditer(text))
     items: list[tuple[str | None, str]] = []
-    if marks and marks[0].start() == 0 and marks[0].group("letter") == "A":
-        expected = "A"
+    letter_of = lambda m: m.group("letter") or m.group("p")  # noqa: E731
+    if marks and marks[0].start() == 0 and letter_of(marks[0]) in "Aa":
+        expected = letter_of(marks[0])
         cuts = []
         for m in marks:
-            if m.group("letter") == expected:
+            if letter_of(m) == expected:
                 cuts.append(m)
                 expected = chr(ord(expected) + 1)
         for k, m in enumerate(cuts):
             end = cuts[k + 1].start() if k + 1 < len(cuts) else len(text)
-            items.append((m.group("letter"), text[m.end():end].strip().rstrip(";,")))
+            items.append((letter_of(m), text[m.end():end].strip().rstrip(";,")))
     else:
-        items.append((None, text))
+        items.extend((None, part) for part in split_mentions(text))
     refs = []
     for letter, item in items:
         refs.append(Reference(letter, item, cable_id_in(item, year)))
     return refs
+
+
+def split_mentions(text: str) -> list[str]:
+    """Split an unlettered REF naming several cables ("STATE 297614 AND PREVIOUS 03 RANGOON 1427")."""
+    starts = []
+    pos = 0
+    up = text.upper()
+    while pos < len(text):
+        m = REF_CABLE.match(up, pos)
+        if m and known_place(m.group("place").rstrip(". ")):
+            starts.append(pos)
+            pos = m.end()
+        nxt = re.search(r"[\s;,(]+", up[pos:])
+        if not nxt:
+            break
+        pos += nxt.end()
+    if len(starts) < 2:
+        return [text]
+    starts[0] = 0
+    bounds = starts + [len(text)]
+    parts = [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+    return [re.sub(r"[\s;,]*(?:\bAND\b)?[\s;,]*$", "", p) for p in parts if p]
 
 
 def cable_id_in(item: str, year: int | None) -> str | None:
@@ -295,7 +331,7 @@ def cable_id_in(item: str, year: int | None) -> str | None:
     place = known_place(m.group("place").rstrip(". "))
     if not place:
         return None
-    y = m.group("y1") or m.group("y2")
+    y = m.group("y1")
     if y:
         ry = int(y)
     elif year is not None:
@@ -433,7 +469,7 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
     for num, s in header_lines:
         # Damaged records carry TAGS or SUBJECT among the header lines.
         f = field_of(s)
-        if f and f[0] in ("tags", "subject") and f[0] not in fields:
+        if f and f[0] in ("tags", "subject", "ref") and f[0] not in fields:
             fields[f[0]] = [(num, f[1].group("v"))]
     caveats: list[str] = []
     for c in caveats_in(banner_rest) + caveat_lines:

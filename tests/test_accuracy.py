@@ -23,6 +23,8 @@ KNOWN_MISSES = {
         "88BAGHDAD28": "the record's text is another cable (banner STATE 068250 under a 1988 BAGHDAD header)",
     },
     "classification": {
+        "05RECIFE78": "the text marks itself SENSITIVE BUT UNCLASSIFIED, with (SBU) paragraphs; the publisher says "
+                      "UNCLASSIFIED",
         "06CARACAS219": "publisher's error: the text carries a SECRET NOFORN line and (S//NF) paragraphs",
         "06QUITO2529": "NOFORN appears only in a stray metadata line inside the record, not in the cable",
         "06SEOUL2238": "the text carries no NOFORN marking anywhere (CONFIDENTIAL, SENSITIVE)",
