@@ -167,3 +167,28 @@ def test_html_and_text_agree_on_the_body(metadata, from_text, from_html):
     differ = [rid for rid in metadata
               if [p.text for p in from_text[0][rid].paragraphs] != [p.text for p in from_html[0][rid].paragraphs]]
     assert len(differ) <= 5, differ
+
+
+def test_references_to_other_dev_cables_resolve(from_text):
+    """Every REF item that the shared cross-check table resolves to another dev cable resolves here too."""
+    import csv
+
+    table = need_shared("tables", "corpus_reference_links.csv")
+    with open(table, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["target_in_corpus"] == "dev"]
+    assert len(rows) == 25
+    for r in rows:
+        ours = [ref.id for ref in from_text[0][r["source_cable"]].references]
+        assert r["resolved_reference_id"] in ours, (r["source_cable"], ours)
+
+
+def test_references_agree_with_the_cross_check_table(from_text):
+    """The shared table is a rough first pass: we must agree on at least 90% of its rows."""
+    import csv
+
+    with open(need_shared("tables", "corpus_reference_links.csv"), newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["source_set"] == "dev"]
+    agree = sum(1 for r in rows
+                if r["resolved_reference_id"] in [x.id for x in from_text[0][r["source_cable"]].references])
+    print(f"references: {agree} of {len(rows)} rows of the cross-check table agree")
+    assert agree / len(rows) >= 0.9
