@@ -88,6 +88,31 @@ def drop_repeated_block(lines: list[Line], banner: int) -> tuple[list[Line], boo
 INLINE_FIELD = re.compile(r"(?<=\S)(?:\s*\"?(?=(?:TAGS|SUBJECT|E\.O\.)\s?:)|\s+\"?(?=REF\s?:))")
 
 
+def split_banner_line(lines: list[Line], found: tuple[int, int]) -> int:
+    """Cut the banner off what precedes it on its line, and fields that follow it; return its index."""
+    idx, col = found
+    num, s = lines[idx]
+    before, banner = s[:col], s[col:]
+    parts = [p for p in INLINE_FIELD.split(banner)]
+    new = ([(num, before)] if before.strip() else []) + [(num, p) for p in parts]
+    lines[idx: idx + 1] = new
+    return idx + (1 if before.strip() else 0)
+
+
+def locate_banner(lines: list[Line]) -> int | None:
+    """Index of the banner line (split out of its line where needed), preferring one after the header."""
+    found = find_banner(lines)
+    if not found:
+        return None
+    banner_idx = split_banner_line(lines, found)
+    if not any(DTG.match(t) for _, t in lines[:banner_idx]):
+        # Some records print a banner first and the transmission header after it: use the next banner.
+        nxt = find_banner(lines[banner_idx + 1:])
+        if nxt and any(DTG.match(t) for _, t in lines[banner_idx + 1: banner_idx + 1 + nxt[0]]):
+            banner_idx = split_banner_line(lines, (banner_idx + 1 + nxt[0], nxt[1]))
+    return banner_idx
+
+
 def split_inline_fields(lines: list[Line]) -> list[Line]:
     """Put fields that a damaged record ran together ("E.O. 12958: N/A TAGS: ...") on lines of their own."""
     out: list[Line] = []
@@ -410,26 +435,8 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
     if not lines:
         raise CableError("no cable text: the file holds only blank lines", doc.first_line)
 
-    lines = undo_dump_escapes(lines)
-    found = find_banner(lines)
-    banner_idx = None
-    if found:
-        banner_idx, col = found
-        if col and lines[banner_idx][1][:col].strip():
-            num, s = lines[banner_idx]
-            lines[banner_idx: banner_idx + 1] = [(num, s[:col]), (num, s[col:])]
-            banner_idx += 1
-    lines = split_inline_fields(lines)
-    if banner_idx is not None and not any(DTG.match(t) for _, t in lines[:banner_idx]):
-        # Some records print a banner first and the transmission header after it: use the next banner.
-        nxt = find_banner(lines[banner_idx + 1:])
-        if nxt and any(DTG.match(t) for _, t in lines[banner_idx + 1: banner_idx + 1 + nxt[0]]):
-            k, col = nxt
-            banner_idx += 1 + k
-            if col and lines[banner_idx][1][:col].strip():
-                num, s = lines[banner_idx]
-                lines[banner_idx: banner_idx + 1] = [(num, s[:col]), (num, s[col:])]
-                banner_idx += 1
+    lines = split_inline_fields(undo_dump_escapes(lines))
+    banner_idx = locate_banner(lines)
     if banner_idx is None:
         banner_idx = next((k for k, (_, s) in enumerate(lines) if field_of(s) and field_of(s)[0] in
                            ("eo", "tags", "subject")), None)
@@ -459,6 +466,8 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
 
     banner_line = lines[banner_idx][1] if has_banner else ""
     bm = BANNER.match(banner_line) if has_banner else None
+    if has_banner and not bm:
+        has_banner = False
     banner = re.sub(r"\s+", " ", bm.group("word")).strip() if bm else None
     banner_rest = bm.group("rest").upper() if bm else ""
     pm = BANNER_PLACE.match(banner_rest.replace("//", " ")) if bm else None
