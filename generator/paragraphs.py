@@ -101,24 +101,34 @@ class _Open:
     heading: str | None
     line: int
     letter: str | None = None
-    text: str = ""
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
     breaks: list[PageBreak] = field(default_factory=list)
 
     def add(self, s: str, new_block: bool) -> None:
+        """Append a line: after a blank line as a new block, else joined to the wrap before it."""
         s = s.strip()
         if not s:
             return
-        if not self.text:
-            self.text = s
-        elif new_block:
-            self.text += "\n\n" + s
-        elif re.search(r"[A-Za-z]-$", self.text) and s[:1].isalpha():
-            self.text += s
-        else:
-            self.text += " " + s
+        if self.parts:
+            tail = self.parts[-1]
+            if new_block:
+                sep = "\n\n"
+            elif len(tail) > 1 and tail[-1] == "-" and tail[-2].isalpha() and s[:1].isalpha():
+                sep = ""
+            else:
+                sep = " "
+            self.parts.append(sep)
+            self.length += len(sep)
+        self.parts.append(s)
+        self.length += len(s)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
 
     def close(self) -> Paragraph:
-        text = self.text.strip()
+        text = self.text
         breaks = tuple(PageBreak(min(b.offset, len(text)), b.page, b.of, b.line) for b in self.breaks)
         return Paragraph(self.number, self.label, self.marking, self.heading, text, breaks, self.line,
                          self.letter)
@@ -151,7 +161,7 @@ def segment(lines: list[Line]) -> list[Paragraph]:
 
     def flush():
         nonlocal cur
-        if cur is not None and (cur.text or cur.number is not None):
+        if cur is not None and (cur.parts or cur.number is not None):
             out.append(cur.close())
         cur = None
 
@@ -164,7 +174,7 @@ def segment(lines: list[Line]) -> list[Paragraph]:
             continue
         if is_page_break(s):
             if cur is not None:
-                cur.breaks.append(page_break(len(cur.text), s))
+                cur.breaks.append(page_break(cur.length, s))
             elif out:
                 last = out[-1]
                 out[-1] = Paragraph(last.number, last.label, last.marking, last.heading, last.text,

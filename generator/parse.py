@@ -29,7 +29,7 @@ BANNER = re.compile(
 )
 SECURITY_CLASS = {"UUUUU": "UNCLASSIFIED", "CCCCC": "CONFIDENTIAL", "SSSSS": "SECRET", "TTTTT": "TOP SECRET"}
 BANNER_PLACE = re.compile(
-    r"^[\s/A-Z]*?(?:SECTION\s+0*(?P<sec>\d+)\s+OF\s+0*(?P<of>\d+)\s+)?(?P<place>[A-Z][A-Z .'/-]*?[A-Z])\s+0*(?P<num>\d{1,6})(?!\d)"
+    r"^[\s/A-Z]{0,40}?(?:SECTION\s+0*(?P<sec>\d+)\s+OF\s+0*(?P<of>\d+)\s+)?(?P<place>[A-Z][A-Z .'/-]{0,40}?[A-Z])\s+0*(?P<num>\d{1,6})(?!\d)"
 )
 EO = re.compile(r"^\s*(?:E\s?\.\s?O\s?\.?|EO)\s*(?P<order>1\d{4})\s*:?\s*(?P<v>.*)$", re.I)
 TAGS = re.compile(r"^\s*TAGS?\s*:?\s+(?P<v>.*)$")
@@ -62,7 +62,7 @@ def find_banner(lines: list[Line]) -> tuple[int, int] | None:
     for idx, (_, s) in enumerate(lines[:400]):
         for m in BANNER.finditer(s):
             rest = m.group("rest")
-            if BANNER_PLACE.match(rest.upper().replace("//", " ")):
+            if BANNER_PLACE.match(rest[:160].upper().replace("//", " ")):
                 return idx, m.start("word")
             if first_plain is None and not rest.strip().startswith("PTQ") and m.group("word").isupper():
                 following = " ".join(t for _, t in lines[idx + 1: idx + 10])
@@ -235,6 +235,11 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
     return fields, caveats, n
 
 
+def hyphen_wrap(before: str, after: str) -> bool:
+    """True where a line ends in a hyphenated word that the next line completes (working-/level)."""
+    return len(before) > 1 and before[-1] == "-" and before[-2].isalpha() and after[:1].isalpha()
+
+
 def joined(parts: list[Line]) -> str:
     """Join a field's wrapped lines (hyphenated wraps without a space)."""
     out = ""
@@ -244,7 +249,7 @@ def joined(parts: list[Line]) -> str:
             continue
         if not out:
             out = p
-        elif re.search(r"[A-Za-z]-$", out) and p[:1].isalpha():
+        elif hyphen_wrap(out, p):
             out += p
         else:
             out += " " + p
@@ -264,7 +269,7 @@ def parse_tags(text: str) -> tuple[list[str], list[str]]:
         up = tok.upper()
         if up in known:
             parts = [up]
-        elif up.isalpha() and len(up) > 4:
+        elif up.isalpha() and 4 < len(up) <= 24:
             split = split_glued(up, known)
             if split:
                 parts = split
@@ -298,7 +303,7 @@ REF_ITEM = re.compile(
     r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Za-z])\)\s*|(?P<letter>[A-Za-z])[.):]\s+)(?:\(?(?:(?P=letter)|(?P=p))[.):]\s+)?"
 )
 REF_CABLE = re.compile(
-    r"\s*(?:(?P<y1>\d{2}|\d{4})\s+)?(?P<place>[A-Z][A-Z .]*?[A-Z])\s+0*(?P<num>\d{1,6})\b"
+    r"\s*(?:(?P<y1>\d{2}|\d{4})\s+)?(?P<place>[A-Z][A-Z .]{0,30}?[A-Z])\s+0*(?P<num>\d{1,6})\b"
 )
 
 
@@ -470,7 +475,7 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         has_banner = False
     banner = re.sub(r"\s+", " ", bm.group("word")).strip() if bm else None
     banner_rest = bm.group("rest").upper() if bm else ""
-    pm = BANNER_PLACE.match(banner_rest.replace("//", " ")) if bm else None
+    pm = BANNER_PLACE.match(banner_rest[:160].replace("//", " ")) if bm else None
     sections = int(pm.group("of")) if pm and pm.group("of") else 1
 
     body_from = banner_idx + 1 if has_banner else banner_idx

@@ -87,3 +87,17 @@ def test_a_bad_cable_does_not_stop_the_build(tmp_path):
     r = run("build", "--content", str(content), "--output", str(tmp_path / "site"))
     assert r.returncode == 1 and "bad.txt: error: the file is binary" in r.stderr
     assert "07BEIJING3239" in (tmp_path / "site" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("name,mutate", [
+    ("a very long glued TAGS token", lambda b: b.replace(b"TAGS: ", b"TAGS: " + b"PREL" * 5000 + b" ")),
+    ("a REF line of 100 KB", lambda b: b.replace(b"E.O. 12958: N/A", b"E.O. 12958: N/A\n\nREF: " + b"WORD " * 20000)),
+    ("a paragraph of 200,000 wrapped lines", lambda b: b.replace(b"The delegation cleared this cable.",
+                                                                b"word-\nword\n" * 200000)),
+])
+def test_degenerate_input_is_read(tmp_path, name, mutate):
+    """Inputs built to hit recursion or quadratic paths are read like any other cable."""
+    path = tmp_path / "c.txt"
+    path.write_bytes(mutate(SEED_6872.read_bytes()))
+    from .conftest import parse_one
+    assert parse_one(path)[0].id == "07BEIJING6872"
