@@ -80,6 +80,8 @@ def sniff(head: bytes) -> str:
     if CSV_ROW.match(first) or CSV_HEADER.match(first):
         return "cables-csv"
     text, _ = decode(head[:65536])
+    if text.lstrip()[:1] in "{[":
+        return "plusd-json" if '"Canonical ID"' in text else "json"
     if HTML_MARK.search(text[:4096]):
         return "wikileaks-html"
     lines = [ln.strip().replace("\xa0", " ") for ln in text.splitlines()[:12]]
@@ -113,12 +115,18 @@ def read_path(path: Path) -> Iterator[Document]:
     if kind == "cables-csv":
         yield from read_csv(path)
         return
+    if kind == "json":
+        raise CableError("a JSON file that holds no PlusD records (no \"Canonical ID\"); JSON dumps whose "
+                         "newlines were removed cannot be read faithfully: use the cable's text or HTML")
     if size > MAX_CABLE_BYTES:
         raise CableError(
             f"the file is {size / 1048576:.0f} MB, far larger than any cable "
             f"(limit {MAX_CABLE_BYTES // 1048576} MB); split it or import it as a cables.csv"
         )
     data = path.read_bytes()
+    if kind == "plusd-json":
+        yield from read_plusd(data, str(path))
+        return
     yield read_bytes(data, str(path), kind)
 
 
@@ -324,6 +332,54 @@ READERS = {
     "wikileaks-page-text": read_page_text,
     "wikileaks-html": read_html,
 }
+
+
+# --- WikiLeaks PlusD records ---------------------------------------------------------------------
+
+PLUSD_COUNT = re.compile(r"\s*\(\d+ documents\)\s*$")
+
+
+def plusd_value(record: dict, key: str) -> str | None:
+    """A PlusD field without the site-wide count that the page prints beside it."""
+    value = record.get(key)
+    if not isinstance(value, str):
+        return None
+    value = PLUSD_COUNT.sub("", value).strip()
+    return None if not value or value.startswith("--") else value
+
+
+def read_plusd(data: bytes, path: str) -> Iterator[Document]:
+    """PlusD records (2013+) as JSON: one record, a list of them, or a file wrapping one as "record"."""
+    import json
+
+    text, encoding = decode(data)
+    try:
+        loaded = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise CableError(f"invalid JSON: {e.msg}", e.lineno)
+    records = loaded if isinstance(loaded, list) else [loaded.get("record", loaded)]
+    for k, record in enumerate(records):
+        if not isinstance(record, dict) or "Canonical ID" not in record:
+            raise CableError(f"JSON item {k + 1} is not a PlusD record (no \"Canonical ID\")")
+        raw = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8") if len(records) > 1 else data
+        source = Source(path=path, format="plusd-json", sha256=sha256(raw), data=raw, encoding=encoding)
+        meta: dict = {"id": re.sub(r"_[a-z]$", "", plusd_value(record, "Canonical ID") or "")}
+        created = plusd_value(record, "Date")
+        m = re.match(r"(\d{4}) ([A-Za-z]+) (\d{1,2}), (\d{1,2}):(\d{2})", created or "")
+        if m:
+            try:
+                meta["created"] = datetime.strptime(" ".join(m.groups()), "%Y %B %d %H %M").strftime(
+                    "%Y-%m-%dT%H:%M:%SZ")
+            except ValueError:
+                pass
+        tags = plusd_value(record, "TAGS")
+        if tags:
+            meta["tags"] = [t.split(" - ", 1)[0].strip() for t in tags.split(" | ") if t.strip()]
+        header = (record.get("Metadata") or "").replace("\r\n", "\n")
+        body = (record.get("Raw content") or record.get("Content") or "").replace("\r\n", "\n")
+        if not meta["id"]:
+            del meta["id"]
+        yield Document(text=header.rstrip("\n") + "\n\n" + body, source=source, meta=meta)
 
 
 # --- cables.csv ---------------------------------------------------------------------------------

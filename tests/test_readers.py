@@ -128,3 +128,29 @@ def test_false_pilcrow_inside_a_paragraph(tmp_path):
     c = parse_one(path)[0]
     assert [p.label for p in c.paragraphs] == ["1", "2"]
     assert c.paragraphs[0].text == "The talks began on September 15. Charge told the minister so."
+
+
+def test_plusd_record():
+    c = parse_one(need_shared("corpus", "format_variants", "plusd", "10BAGHDAD3379.plusd.json"))[0]
+    assert c.id == "10BAGHDAD3379"  # the PlusD suffix _a is not part of the cable's id
+    assert c.created == "2010-01-01T07:48:00Z"
+    assert c.tags == ("IZ", "MOPS", "PGOV", "PHUM", "PINS", "PREL")
+    assert c.origin == "Embassy Baghdad" and c.classification == "UNCLASSIFIED"
+    assert c.source.format == "plusd-json" and c.signer == "FORD"
+
+
+def test_json_without_newlines_is_refused_with_a_reason():
+    path = need_shared("corpus", "format_variants", "flattened_json", "samples.json")
+    problems = Problems()
+    assert list(read_file(path, problems)) == []
+    [err] = problems.errors
+    assert "newlines were removed" in err.message and err.path == str(path)
+
+
+def test_both_releases_of_a_cable_read_alike():
+    folder = need_shared("corpus", "format_variants", "release_versions")
+    for html in sorted(folder.glob("*.html")):
+        a = parse_one(html)[0]
+        b = parse_one(html.with_suffix(".txt"))[0]
+        assert a.id == b.id == html.name.split(".")[0]
+        assert [p.text for p in a.paragraphs] == [p.text for p in b.paragraphs]
