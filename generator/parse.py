@@ -261,7 +261,15 @@ def parse_tags(text: str) -> tuple[list[str], list[str]]:
     known = tag_codes()
     tags: list[str] = []
     repairs: list[str] = []
-    for tok in re.split(r"[\s,;]+", text):
+    # A parenthesis names a person or a subject as one tag: OVIP (STEINBERG, JAMES B.).
+    tokens = []
+    for m in re.finditer(r"\(([^()]*)\)|[^\s,;()]+", text):
+        tokens.append(m.group(1).strip() if m.group(1) is not None else m.group(0))
+    for tok in tokens:
+        if " " in tok or "," in tok:
+            if tok and tok not in tags:
+                tags.append(tok)
+            continue
         tok = tok.strip(".:()[]")
         if not tok:
             continue

@@ -76,6 +76,7 @@ def test_references(text, year, expected):
     ("PRELPGOV CH", ["PREL", "PGOV", "CH"], 1),
     ("prel, pgov", ["PREL", "PGOV"], 0),
     ("OVIP RICE CONDOLEEZZA", ["OVIP", "RICE", "CONDOLEEZZA"], 0),
+    ("OVIP (STEINBERG, JAMES B.), PREL, CH", ["OVIP", "STEINBERG, JAMES B.", "PREL", "CH"], 0),
 ])
 def test_tags(text, expected, repairs):
     tags, done = parse_tags(text)
