@@ -12,7 +12,8 @@ def serve(content: Path, output: Path, host: str = "127.0.0.1", port: int = 8000
     from livereload import Server
 
     from .cli import report
-    from .site import TEMPLATES, build
+    from .render import TEMPLATES
+    from .site import build
 
     def rebuild() -> None:
         report(build(content, output, Problems()))

@@ -1,0 +1,259 @@
+"""View-models for each page kind (one context function per kind) and the jinja2 environment.
+
+Templates format what these functions give them; they compute nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import cite, decode
+from .annotations import Joined
+from .content import Content, Entry
+from .markup import render as markdown
+from .model import Cable
+from .tables import DATA
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ASSETS = TEMPLATES / "assets"
+
+BANNERS = {
+    "UNCLASSIFIED": ("unclassified", "UNCLASSIFIED", None),
+    "UNCLASSIFIED//FOR OFFICIAL USE ONLY": ("unclassified", "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+                                            "For Official Use Only: the publisher's label for cables marked "
+                                            "SENSITIVE (Sensitive But Unclassified)"),
+    "CONFIDENTIAL": ("confidential", "CONFIDENTIAL", None),
+    "CONFIDENTIAL//NOFORN": ("confidential", "CONFIDENTIAL//NOFORN", "NOFORN: not releasable to foreign nationals"),
+    "SECRET": ("secret", "SECRET", None),
+    "SECRET//NOFORN": ("secret", "SECRET//NOFORN", "NOFORN: not releasable to foreign nationals"),
+}
+CAVEAT_MEANINGS = {
+    "SIPDIS": "SIPRNet distribution: cleared for the State Department's classified network database",
+    "NOFORN": "not releasable to foreign nationals",
+    "SENSITIVE": "Sensitive But Unclassified",
+    "SENSITIVE BUT UNCLASSIFIED": "Sensitive But Unclassified",
+    "EXDIS": "exclusive distribution",
+    "NODIS": "no distribution beyond the addressee without the originator's approval",
+    "LIMDIS": "limited distribution",
+    "STADIS": "State Department distribution only",
+    "CORRECTED COPY": "a re-transmission correcting an earlier version",
+}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def environment() -> Environment:
+    """Autoescape everywhere; an undefined name is an error, not an empty string."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+@lru_cache(maxsize=None)
+def post_zones() -> dict[str, str]:
+    with open(DATA / "post_timezones.csv", newline="", encoding="utf-8") as f:
+        return {r["origin"]: r["zone"] for r in csv.DictReader(f)}
+
+
+def long_date(iso: str | None) -> str:
+    if not iso:
+        return "date unknown"
+    d = datetime.strptime(iso[:10], "%Y-%m-%d")
+    return f"{MONTHS[d.month - 1]} {d.day}, {d.year}"
+
+
+def times(cable: Cable) -> dict:
+    """Creation time in UTC and at the post, where the post's time zone is known."""
+    if not cable.created:
+        return {"utc": None, "local": None, "zone": None, "iso": None, "long": "date unknown"}
+    t = datetime.strptime(cable.created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    zone = post_zones().get(cable.origin or "")
+    local = None
+    if zone:
+        lt = t.astimezone(ZoneInfo(zone))
+        off = lt.strftime("%z")
+        local = f"{lt.strftime('%Y-%m-%d %H:%M')} (UTC{off[:3]}:{off[3:]}, {zone})"
+    return {"utc": t.strftime("%Y-%m-%d %H:%M UTC"), "local": local, "zone": zone, "iso": cable.created,
+            "long": long_date(cable.created)}
+
+
+def tag_rows(cable: Cable, content: Content) -> list[dict]:
+    """Each TAGS code with its definition, where one is known, and how far it can be trusted."""
+    out = []
+    for code in cable.tags:
+        row = content.tags.get(code)
+        conf = row["definition_confidence"] if row else "unknown"
+        definition = row["definition"] if row and row["definition"] else None
+        verified = conf in ("verified_plusd_wording", "fips10-4_country_name")
+        out.append({"code": code, "definition": definition if conf != "code_only" else None,
+                    "verified": verified and bool(definition), "unverified": conf == "unverified" and bool(definition),
+                    "source": row["definition_source"] if row else None, "kind": row["kind"] if row else None})
+    return out
+
+
+def url_for(site: dict, path: str) -> str:
+    base = site.get("base_url", "")
+    return f"{base}/{path}" if base else path
+
+
+def banner_view(cable: Cable) -> dict:
+    css, label, spelled = BANNERS.get(cable.classification or "", ("unmarked", cable.classification or "UNMARKED", None))
+    return {"css": css, "label": label, "spelled": spelled,
+            "caveats": [{"name": c, "meaning": CAVEAT_MEANINGS.get(c)} for c in cable.caveats]}
+
+
+def source_name(cable: Cable) -> str:
+    """File name of the downloadable source: <ID> plus the source's own ending."""
+    suffix = Path(cable.source.path).suffix.lower() or ".txt"
+    if cable.source.format == "cables-csv":
+        suffix = ".csv"
+    return f"{cable.id}{suffix}"
+
+
+def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, root: str) -> dict:
+    """The cable page's view-model."""
+    site = content.site
+    path = f"cables/{cable.id}/"
+    url = url_for(site, path)
+    ann = content.annotations.get(cable.id)
+    year = int(cable.created[:4]) if cable.created else None
+    legend = {}
+    paragraphs = []
+    for p in cable.paragraphs:
+        if p.marking:
+            legend[p.marking] = decode.portion_meaning(p.marking)
+        paragraphs.append({
+            "label": p.label,
+            "anchor": f"p{p.label}",
+            "number_text": f"¶{p.label}" if p.number is not None else "",
+            "unnumbered": p.number is None,
+            "marking": p.marking,
+            "marking_meaning": decode.portion_meaning(p.marking) if p.marking else None,
+            "marking_css": (p.marking.split("/")[0].lower() if p.marking else ""),
+            "heading": p.heading,
+            "heading_id": f"h-{p.label}",
+            "blocks": joined.blocks.get(p.label, []),
+            "cite": cite.chicago(cable, site, f"{url}#p{p.label}", p.label),
+            "bibtex": cite.bibtex(cable, site, f"{url}#p{p.label}", p.label),
+            "link": f"{url}#p{p.label}",
+        })
+    st = cable.station
+    return {
+        "root": root,
+        "site": site,
+        "title": f"{cable.id}: {cable.subject or 'no subject'}",
+        "description": (cable.summary.text[:300] if cable.summary else (cable.subject or cable.id)),
+        "canonical": url,
+        "cable": {
+            "id": cable.id,
+            "subject": cable.subject,
+            "origin": cable.origin,
+            "classification": cable.classification,
+            "banner_as_written": cable.banner,
+            "precedence": cable.precedence,
+            "dtg": cable.dtg,
+            "sections": cable.sections,
+            "signer": cable.signer,
+            "classified_by": cable.classified_by,
+            "declassify_on": cable.declassify_on,
+            "declassify_long": long_date(cable.declassify_on) if cable.declassify_on and cable.declassify_on[:1].isdigit() else cable.declassify_on,
+            "released": cable.released,
+            "partial": cable.partial,
+            "references": [{"letter": r.letter, "text": r.text, "id": r.id, "href": link_cable(r.id, None) if r.id else None}
+                           for r in cable.references],
+            "station": st.name if st else None,
+            "to": [cite.recipient(cable)] if cable.to else [],
+        },
+        "times": times(cable),
+        "banner": banner_view(cable),
+        "tags": tag_rows(cable, content),
+        "reasons": decode.reason_meanings(cable.reasons),
+        "reasons_source": decode.REASONS_SOURCE,
+        "header": decode.decode_header(cable.header, year),
+        "header_source": decode.SOURCES,
+        "headnote": markdown(ann.headnote, link_cable) if ann and ann.headnote else None,
+        "paragraphs": paragraphs,
+        "legend": [{"mark": k, "meaning": v, "css": k.split("/")[0].lower()} for k, v in sorted(legend.items())],
+        "portion_source": decode.PORTION_SOURCE,
+        "notes": [{"n": n.number, "id": n.anchor_id, "para": n.paragraph, "html": n.html} for n in joined.notes],
+        "source": {"href": source_name(cable), "sha256": cable.source.sha256, "bytes": len(cable.source.data),
+                   "format": cable.source.format, "view": "source.html"},
+        "citation": {
+            "chicago": cite.chicago(cable, site, url),
+            "bibtex": cite.bibtex(cable, site, url),
+            "ris": cite.ris(cable, site, url),
+            "csl": cite.csl_json(cable, site, url),
+            "files": {"bib": f"{cable.id}.bib", "ris": f"{cable.id}.ris", "csl": f"{cable.id}.csl.json"},
+        },
+        "meta_tags": cite.highwire(cable, site, url),
+        "assets": asset_urls(root),
+    }
+
+
+def source_context(cable: Cable, content: Content, root: str) -> dict:
+    """The original-text page: every line of the source as read, numbered."""
+    text = cable.source.data.decode(cable.source.encoding, errors="replace")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return {
+        "root": root,
+        "site": content.site,
+        "title": f"{cable.id}: original text",
+        "description": f"The verbatim text of cable {cable.id} as published",
+        "canonical": url_for(content.site, f"cables/{cable.id}/source.html"),
+        "cable": {"id": cable.id, "subject": cable.subject},
+        "banner": banner_view(cable),
+        "lines": lines,
+        "first_line": cable.source.line,
+        "source": {"href": source_name(cable), "sha256": cable.source.sha256, "bytes": len(cable.source.data),
+                   "format": cable.source.format, "path": Path(cable.source.path).name},
+        "assets": asset_urls(root),
+    }
+
+
+def index_context(cables: list[Cable], content: Content) -> dict:
+    """The home page: the edition's cables, oldest first."""
+    rows = [{"id": c.id, "date": (c.created or "")[:10], "subject": c.subject or "", "origin": c.origin or "",
+             "classification": c.classification or "", "css": banner_view(c)["css"], "href": f"cables/{c.id}/"}
+            for c in sorted(cables, key=lambda c: (c.created or "", c.id))]
+    return {"root": "", "site": content.site, "title": content.site["title"], "description": content.site["description"],
+            "canonical": url_for(content.site, ""), "cables": rows, "assets": asset_urls("")}
+
+
+ENTRY_PAGES = {"person": ("people", "People"), "organization": ("organizations", "Organizations"),
+               "term": ("glossary", "Glossary")}
+
+
+def entries_context(kind: str, entries: dict[str, Entry], mentions: dict[str, list[tuple[str, str]]],
+                    content: Content, link_cable) -> dict:
+    """An index of people, organisations or glossary terms, each with where it occurs."""
+    folder, title = ENTRY_PAGES[kind]
+    rows = []
+    for e in sorted(entries.values(), key=lambda e: e.name.lower()):
+        rows.append({"key": e.key, "name": e.name, "description": markdown(e.description, link_cable),
+                     "sources": [markdown(s, link_cable) for s in e.sources],
+                     "mentions": [{"cable": c, "para": p, "href": link_cable(c, p)}
+                                  for c, p in mentions.get(f"{kind}:{e.key}", [])]})
+    return {"root": "../", "site": content.site, "title": title, "description": f"{title} in this edition",
+            "canonical": url_for(content.site, f"{folder}/"), "kind": kind, "entries": rows,
+            "assets": asset_urls("../")}
+
+
+@lru_cache(maxsize=None)
+def asset_versions() -> dict[str, str]:
+    """Content hashes of the assets, so that a changed file gets a new URL past any cache."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10] for p in sorted(ASSETS.iterdir()) if p.is_file()}
+
+
+def asset_urls(root: str) -> dict[str, str]:
+    v = asset_versions()
+    return {"css": f"{root}assets/style.css?v={v.get('style.css', '')}",
+            "js": f"{root}assets/cable.js?v={v.get('cable.js', '')}"}
