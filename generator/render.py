@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -163,7 +164,8 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             "signer": cable.signer,
             "classified_by": cable.classified_by,
             "declassify_on": cable.declassify_on,
-            "declassify_long": long_date(cable.declassify_on) if cable.declassify_on and cable.declassify_on[:1].isdigit() else cable.declassify_on,
+            "declassify_long": (long_date(cable.declassify_on)
+                                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cable.declassify_on or "") else cable.declassify_on),
             "released": cable.released,
             "partial": cable.partial,
             "references": [{"letter": r.letter, "text": r.text, "id": r.id, "href": link_cable(r.id, None) if r.id else None}

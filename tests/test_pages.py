@@ -1,0 +1,198 @@
+"""The cable page, built for real: golden files, anchors, unique ids, escaping, the downloadable source."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.errors import Problems
+from generator.site import build
+
+from .conftest import ROOT, need_shared
+
+GOLDEN = Path(__file__).parent / "golden"
+SEEDS = ("07BEIJING3239", "07BEIJING6872")
+
+
+class Ids(HTMLParser):
+    """Collect every id, every href and the text of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.scripts: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.append(a["id"])
+        if "href" in a:
+            self.hrefs.append(a["href"])
+        if tag == "script":
+            self.scripts.append(a)
+        for name in a:
+            assert not name.startswith("on"), f"event handler attribute {name} on <{tag}>"
+
+
+def parse(path: Path) -> Ids:
+    p = Ids()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site") / "site"
+    problems = build(ROOT / "content", out, Problems())
+    assert not problems.errors, [str(p) for p in problems]
+    return out, problems
+
+
+@pytest.mark.parametrize("cid", SEEDS)
+def test_golden_page(seed_site, cid):
+    """The rendered seed pages are exactly the reviewed ones (UPDATE_GOLDEN=1 regenerates them)."""
+    page = (seed_site[0] / "cables" / cid / "index.html").read_text(encoding="utf-8")
+    golden = GOLDEN / f"{cid}.html"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(page, encoding="utf-8")
+    expected = golden.read_text(encoding="utf-8")
+    if page != expected:
+        for n, (a, b) in enumerate(zip(page.splitlines(), expected.splitlines()), 1):
+            assert a == b, f"{cid} differs from {golden} at line {n}"
+        assert page == expected, f"{cid}: {len(page.splitlines())} lines, golden has {len(expected.splitlines())}"
+
+
+def test_seed_build_is_clean(seed_site):
+    assert not list(seed_site[1]), [str(p) for p in seed_site[1]]
+
+
+@pytest.mark.parametrize("cid,count", [("07BEIJING3239", 14), ("07BEIJING6872", 4)])
+def test_every_paragraph_has_its_anchor(seed_site, cid, count):
+    ids = parse(seed_site[0] / "cables" / cid / "index.html").ids
+    assert [i for i in ids if re.fullmatch(r"p\d+[a-z]?", i)] == [f"p{n}" for n in range(1, count + 1)]
+    page = (seed_site[0] / "cables" / cid / "index.html").read_text()
+    for n in range(1, count + 1):
+        assert f'<a class="pn" href="#p{n}"' in page
+
+
+def test_no_id_repeats_and_every_fragment_resolves(seed_site):
+    for page in seed_site[0].rglob("*.html"):
+        p = parse(page)
+        assert len(p.ids) == len(set(p.ids)), (page, [i for i in p.ids if p.ids.count(i) > 1])
+        for href in p.hrefs:
+            if href.startswith("#"):
+                assert href[1:] in p.ids, (page, href)
+
+
+def test_scripts_are_files_never_inline(seed_site):
+    for page in seed_site[0].rglob("*.html"):
+        text = page.read_text()
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            assert 'src="' in tag, (page, tag)
+        assert "<style" not in text and " style=" not in text, page
+
+
+def test_downloadable_source_is_byte_identical(seed_site):
+    for name, cid in (("000_7c665ef8620d339f.txt", "07BEIJING3239"), ("002_80421150e0992e02.txt", "07BEIJING6872")):
+        original = (ROOT / "content" / "cables" / name).read_bytes()
+        assert (seed_site[0] / "cables" / cid / f"{cid}.txt").read_bytes() == original
+        import hashlib
+        page = (seed_site[0] / "cables" / cid / "index.html").read_text()
+        assert hashlib.sha256(original).hexdigest() in page
+
+
+def test_original_text_view_numbers_every_line(seed_site):
+    page = (seed_site[0] / "cables" / "07BEIJING3239" / "source.html").read_text()
+    lines = (ROOT / "content" / "cables" / "000_7c665ef8620d339f.txt").read_text().split("\n")
+    assert page.count('<li id="L') == len(lines) - (1 if lines[-1] == "" else 0)
+    assert 'href="index.html"' in page and "<code>DE RUEHBJ #3239/01 1350301</code>" in page
+
+
+def test_page_content_of_3239(seed_site):
+    page = (seed_site[0] / "cables" / "07BEIJING3239" / "index.html").read_text()
+    assert 'class="banner banner-confidential"' in page and page.count("banner banner-confidential") == 2
+    assert "released by WikiLeaks, not declassified" in page
+    assert "2007-05-15 03:01 UTC" in page and "2007-05-15 11:01 (UTC+08:00, Asia/Shanghai)" in page
+    assert "foreign government information" in page
+    assert "<details class=\"header-decoded\">" in page
+    assert "DE = from RUEHBJ (AMEMBASSY BEIJING), message 3239, section 1, sent on day 135 (May 15) at 03:01Z" in page
+    assert "RUEHC = DEPT OF STATE WASHINGTON DC" in page
+    assert 'title="Sensitive But Unclassified">(SBU)</abbr>' in page
+    assert '<span class="pb" title="BEIJING 00003239 002 OF 004">page 2 of 4</span>' in page
+    assert 'United States<span class="sic"' not in page and 'Statesand <span class="sic" title="so written in the original">[sic]</span>' in page
+    assert '<abbr title="Office of the Coordinator for Reconstruction and Stabilization">S/CRS</abbr>' in page
+    assert page.count('<abbr title="Office of the Coordinator for Reconstruction and Stabilization">') == 1
+    assert 'href="../../people/#herbst-john"' in page
+    assert '<a class="nref" id="rn1" href="#n1"' in page and '<li id="n1">' in page
+    assert 'href="../../cables/07BEIJING6872/#p1"' in page  # a note's cable mention links to the paragraph
+    assert '<meta name="citation_title" content="S/CRS AMBASSADOR HERBST CONSULTATIONS IN BEIJING">' in page
+    assert "@misc{cable07BEIJING3239p3," in page  # cite ¶3
+
+
+def test_citation_files(seed_site):
+    folder = seed_site[0] / "cables" / "07BEIJING3239"
+    assert b"TY  - LETTER\r\n" in (folder / "07BEIJING3239.ris").read_bytes()
+    import json
+    csl = json.loads((folder / "07BEIJING3239.csl.json").read_text())
+    assert csl[0]["issued"] == {"date-parts": [[2007, 5, 15]]} and csl[0]["number"] == "07BEIJING3239"
+    assert (folder / "07BEIJING3239.bib").read_text().startswith("@misc{cable07BEIJING3239,")
+
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> "quoted" \'single\''
+
+
+def test_hostile_text_is_escaped(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cable = (content / "cables" / "002_80421150e0992e02.txt").read_text()
+    (content / "cables" / "002_80421150e0992e02.txt").write_text(
+        cable.replace("The delegation cleared this cable.", "The delegation cleared this cable. " + HOSTILE))
+    (content / "annotations" / "07BEIJING6872.yaml").write_text(
+        'cable: "07BEIJING6872"\nheadnote: |\n  Head ' + HOSTILE.replace('"', '\\"') + ' [x](javascript:alert(3))\n'
+        'notes:\n  - paragraph: "4"\n    text: |\n      Note ' + HOSTILE + ' [y](data:text/html,boom)\n')
+    with open(content / "glossary.yaml", "a") as f:
+        f.write('evil:\n  term: "SBU"\n  expansion: "' + HOSTILE.replace('"', '\\"') + '"\n  forms: ["delegation"]\n')
+    out = tmp_path / "site"
+    problems = build(content, out, Problems())
+    assert not problems.errors, [str(p) for p in problems]
+    page = (out / "cables" / "07BEIJING6872" / "index.html").read_text()
+    assert "<script>alert" not in page and "<img" not in page
+    assert "onerror=" not in page.replace("onerror=&#34;", "").replace("onerror=&quot;", "")
+    assert not re.search(r"""(href|src)=["']?\s*(javascript:|data:(?!,"))""", page, re.I)  # left as inert text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    parse(out / "cables" / "07BEIJING6872" / "index.html")  # no event-handler attribute anywhere
+
+
+def test_a_note_on_a_missing_paragraph_names_file_and_line(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    path = content / "annotations" / "07BEIJING6872.yaml"
+    path.write_text('cable: "07BEIJING6872"\nnotes:\n  - paragraph: "9"\n    text: "No such paragraph."\n')
+    problems = build(content, tmp_path / "site", Problems())
+    [err] = problems.errors
+    assert err.path == str(path) and err.line == 3 and "¶9" in err.message
+
+
+def test_a_dev_sample_builds_with_every_anchor(tmp_path):
+    dev = need_shared("corpus", "dev")
+    content = tmp_path / "content"
+    (content / "cables").mkdir(parents=True)
+    names = sorted(p.name for p in dev.glob("*.txt"))[::10] + ["09QUITO935.txt", "08LONDON2858.txt"]
+    for name in names:
+        shutil.copy(dev / name, content / "cables" / name)
+    problems = build(content, tmp_path / "site", Problems())
+    assert not problems.errors, [str(p) for p in problems.errors]
+    from generator.load import read_cables
+    cables = list(read_cables([content / "cables"], Problems()))
+    assert len(cables) == len(names)
+    for c in cables:
+        p = parse(tmp_path / "site" / "cables" / c.id / "index.html")
+        assert len(p.ids) == len(set(p.ids)), c.id
+        for para in c.paragraphs:
+            assert f"p{para.label}" in p.ids, (c.id, para.label)
