@@ -113,6 +113,7 @@ def highwire(cable: Cable, site: dict, url: str) -> list[tuple[str, str]]:
     tags += [("citation_technical_report_number", cable.id), ("citation_publisher", "WikiLeaks")]
     if site.get("title"):
         tags.append(("citation_journal_title", site["title"]))
-    tags.append(("citation_public_url", url))
+    if url.startswith(("http://", "https://")):
+        tags.append(("citation_public_url", url))
     tags.append(("citation_language", "en"))
     return tags

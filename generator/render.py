@@ -100,8 +100,14 @@ def tag_rows(cable: Cable, content: Content) -> list[dict]:
 
 
 def url_for(site: dict, path: str) -> str:
+    """The address of a page: absolute where site.yaml gives base_url, else its path from the site root."""
     base = site.get("base_url", "")
-    return f"{base}/{path}" if base else path
+    return f"{base}/{path}" if base else f"/{path}"
+
+
+def canonical(site: dict, path: str) -> str | None:
+    """A canonical link needs an absolute address: none until base_url is set."""
+    return f"{site['base_url']}/{path}" if site.get("base_url") else None
 
 
 def banner_view(cable: Cable) -> dict:
@@ -151,7 +157,7 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
         "site": site,
         "title": f"{cable.id}: {cable.subject or 'no subject'}",
         "description": (cable.summary.text[:300] if cable.summary else (cable.subject or cable.id)),
-        "canonical": url,
+        "canonical": canonical(site, path),
         "cable": {
             "id": cable.id,
             "subject": cable.subject,
@@ -210,7 +216,7 @@ def source_context(cable: Cable, content: Content, root: str) -> dict:
         "site": content.site,
         "title": f"{cable.id}: original text",
         "description": f"The verbatim text of cable {cable.id} as published",
-        "canonical": url_for(content.site, f"cables/{cable.id}/source.html"),
+        "canonical": canonical(content.site, f"cables/{cable.id}/source.html"),
         "cable": {"id": cable.id, "subject": cable.subject},
         "banner": banner_view(cable),
         "lines": lines,
@@ -227,7 +233,7 @@ def index_context(cables: list[Cable], content: Content) -> dict:
              "classification": c.classification or "", "css": banner_view(c)["css"], "href": f"cables/{c.id}/"}
             for c in sorted(cables, key=lambda c: (c.created or "", c.id))]
     return {"root": "", "site": content.site, "title": content.site["title"], "description": content.site["description"],
-            "canonical": url_for(content.site, ""), "cables": rows, "assets": asset_urls("")}
+            "canonical": canonical(content.site, ""), "cables": rows, "assets": asset_urls("")}
 
 
 ENTRY_PAGES = {"person": ("people", "People"), "organization": ("organizations", "Organizations"),
@@ -245,7 +251,7 @@ def entries_context(kind: str, entries: dict[str, Entry], mentions: dict[str, li
                      "mentions": [{"cable": c, "para": p, "href": link_cable(c, p)}
                                   for c, p in mentions.get(f"{kind}:{e.key}", [])]})
     return {"root": "../", "site": content.site, "title": title, "description": f"{title} in this edition",
-            "canonical": url_for(content.site, f"{folder}/"), "kind": kind, "entries": rows,
+            "canonical": canonical(content.site, f"{folder}/"), "kind": kind, "entries": rows,
             "assets": asset_urls("../")}
 
 
