@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import cite, decode
 from .annotations import Joined
-from .content import Content, Entry
+from .content import Content, Entry, slug
 from .markup import render as markdown
 from .model import Cable
 from .tables import DATA
@@ -99,6 +99,16 @@ def tag_rows(cable: Cable, content: Content) -> list[dict]:
     return out
 
 
+def unique_id(base: str, taken: set[str]) -> str:
+    """An element id not yet used on the page: base, base-2, base-3 ..."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
 def url_for(site: dict, path: str) -> str:
     """The address of a page: absolute where site.yaml gives base_url, else its path from the site root."""
     base = site.get("base_url", "")
@@ -133,6 +143,13 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
     year = int(cable.created[:4]) if cable.created else None
     legend = {}
     paragraphs = []
+    heading_ids: set[str] = set()
+    folders = {"person": "people", "organization": "organizations"}
+    for blocks in joined.blocks.values():
+        for block in blocks:
+            for tok in block:
+                if tok["t"] == "ref" and "kind" in tok:
+                    tok["href"] = f"{root}{folders[tok['kind']]}/#{tok['key']}"
     for p in cable.paragraphs:
         if p.marking:
             legend[p.marking] = decode.portion_meaning(p.marking)
@@ -145,7 +162,7 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             "marking_meaning": decode.portion_meaning(p.marking) if p.marking else None,
             "marking_css": (p.marking.split("/")[0].lower() if p.marking else ""),
             "heading": p.heading,
-            "heading_id": f"h-{p.label}",
+            "heading_id": unique_id(f"s-{slug(p.heading)}", heading_ids) if p.heading else None,
             "blocks": joined.blocks.get(p.label, []),
             "cite": cite.chicago(cable, site, f"{url}#p{p.label}", p.label),
             "bibtex": cite.bibtex(cable, site, f"{url}#p{p.label}", p.label),
@@ -182,6 +199,7 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
         "times": times(cable),
         "banner": banner_view(cable),
         "tags": tag_rows(cable, content),
+        "tag_sources": sorted({t["source"] for t in tag_rows(cable, content) if t["source"] and t["definition"]}),
         "reasons": decode.reason_meanings(cable.reasons),
         "reasons_source": decode.REASONS_SOURCE,
         "header": decode.decode_header(cable.header, year),

@@ -28,6 +28,22 @@
     });
   }
 
+  function setupCopyText() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
+      var source = document.getElementById(button.dataset.copy);
+      if (!source) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(source.textContent.trim() + "\n").then(function () {
+          var label = button.textContent;
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = label; }, 1500);
+        });
+      });
+    });
+  }
+
   function setupNotes() {
     var pop = document.createElement("div");
     if (typeof pop.showPopover !== "function") return;
@@ -69,6 +85,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setupCopy();
+    setupCopyText();
     setupNotes();
   });
 })();
