@@ -12,18 +12,21 @@
     }
   }
 
+  function copy(button, text) {
+    navigator.clipboard.writeText(text).then(function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    });
+  }
+
   function setupCopy() {
     if (!navigator.clipboard) return;
     document.querySelectorAll("button.copy[data-link]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
         var anchor = button.closest(".para");
-        var link = anchor ? absolute("#" + anchor.id) : absolute(button.dataset.link);
-        navigator.clipboard.writeText(link).then(function () {
-          var label = button.textContent;
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = label; }, 1500);
-        });
+        copy(button, anchor ? absolute("#" + anchor.id) : absolute(button.dataset.link));
       });
     });
   }
@@ -35,11 +38,7 @@
       if (!source) return;
       button.hidden = false;
       button.addEventListener("click", function () {
-        navigator.clipboard.writeText(source.textContent.trim() + "\n").then(function () {
-          var label = button.textContent;
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = label; }, 1500);
-        });
+        copy(button, source.textContent.trim() + "\n");
       });
     });
   }
