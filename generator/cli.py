@@ -46,6 +46,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     return report(problems, args.strict)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .site import check
+
+    problems = Problems()
+    site, _ = check(Path(args.content), problems)
+    print(f"{len(site.cables)} cables, {len(site.threads)} threads checked: {len(problems.errors)} errors, "
+          f"{len(problems.warnings)} warnings", file=sys.stderr)
+    return report(problems, args.strict)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -59,12 +69,16 @@ def parser() -> argparse.ArgumentParser:
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--content", default=str(ROOT / "content"), help="content folder (default: content/)")
-        sp.add_argument("--output", default=str(ROOT / "site"), help="output folder (default: site/)")
+        sp.add_argument("--output", "--out", dest="output", default=str(ROOT / "site"),
+                        help="output folder (default: site/)")
         sp.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     b = sub.add_parser("build", help="build the site into site/ (the default command)")
     common(b)
     b.set_defaults(func=cmd_build)
+    c = sub.add_parser("check", help="check that every link, anchor and key named in content/ exists")
+    common(c)
+    c.set_defaults(func=cmd_check)
     s = sub.add_parser("serve", help="build, then preview on http://127.0.0.1:8000 with live reload")
     common(s)
     s.add_argument("--host", default="127.0.0.1")
@@ -78,10 +92,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+COMMANDS = ("build", "check", "serve", "inspect")
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["build", *argv]  # `python build.py [--content DIR --out DIR]` builds
     args = parser().parse_args(argv)
-    if not getattr(args, "func", None):
-        args = parser().parse_args(["build", *(argv or sys.argv[1:])])
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -131,6 +131,9 @@ class Content:
     organizations: dict[str, Entry] = field(default_factory=dict)
     glossary: dict[str, Entry] = field(default_factory=dict)
     tags: dict[str, dict] = field(default_factory=dict)
+    threads: dict = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+    """Editorial pages (content/pages/*.md): about, how-to-read, home."""
 
 
 SITE_DEFAULTS = {
@@ -141,6 +144,7 @@ SITE_DEFAULTS = {
     "language": "en",
     "editor": "",
     "publisher": "",
+    "example_cable": "",
 }
 
 
@@ -277,5 +281,142 @@ def load_content(root: Path, problems: Problems) -> Content:
     c.people = load_entries(root / "people.yaml", "person", problems)
     c.organizations = load_entries(root / "organizations.yaml", "organization", problems)
     c.glossary = load_entries(root / "glossary.yaml", "term", problems)
-    c.tags = load_tags(root / "tags.csv", problems)
+    own = root / "tags.csv"
+    c.tags = load_tags(own if own.exists() else Path(__file__).parent / "data" / "tags.csv", problems)
+    c.threads = load_threads(root / "threads", problems)
+    pages = root / "pages"
+    if pages.is_dir():
+        for path in sorted(pages.glob("*.md")):
+            c.pages[path.stem] = path.read_text(encoding="utf-8")
     return c
+
+
+# --- threads --------------------------------------------------------------------------------------
+
+PARA_REF = re.compile(r"^\s*(?P<cable>\d{2}[A-Z]+\d+)\s*(?P<paras>(?:¶\s*\d+[a-z]?(?:\s*[-–]\s*¶?\s*\d+[a-z]?)?\s*,?\s*)*)$")
+RELATIONS = {
+    "follow-up": ("followed up in", "follows up"),
+    "proposal-outcome": ("outcome in", "outcome of the proposal in"),
+    "contrast": ("contrasted in", "contrasts with"),
+    "echo": ("echoed in", "echoes"),
+    "context": ("context in", "context from"),
+}
+"""Relations of a thread link, with the wording on the earlier and on the later side."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParaRef:
+    """A cable and some of its paragraphs, as an editor writes them: 07BEIJING3239 ¶12-13."""
+
+    cable: str
+    paragraphs: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEvent:
+    date: str
+    end: str | None
+    label: str
+    ref: ParaRef | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadLink:
+    source: ParaRef
+    target: ParaRef
+    relation: str
+    note: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """A thread the editor draws between cables, paragraph to paragraph."""
+
+    slug: str
+    title: str
+    summary: str
+    events: tuple[ThreadEvent, ...]
+    links: tuple[ThreadLink, ...]
+    path: str
+    line: int | None
+
+
+def parse_para_ref(text: str) -> ParaRef | None:
+    """Read "07BEIJING3239 ¶1, ¶7, ¶12-13" (ranges of plain numbers expand)."""
+    m = PARA_REF.match(text or "")
+    if not m:
+        return None
+    paras: list[str] = []
+    for part in re.findall(r"¶\s*(\d+[a-z]?)(?:\s*[-–]\s*¶?\s*(\d+[a-z]?))?", m.group("paras")):
+        a, b = part
+        if b and a.isdigit() and b.isdigit() and int(a) < int(b) <= int(a) + 100:
+            paras.extend(str(n) for n in range(int(a), int(b) + 1))
+        else:
+            paras.extend(p for p in (a, b) if p)
+    return ParaRef(m.group("cable"), tuple(paras), text.strip())
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def load_thread(path: Path, problems: Problems) -> Thread | None:
+    data = load_yaml(path, problems)
+    if data is None:
+        return None
+    where = (str(path), line_of(data))
+    if not isinstance(data, dict):
+        problems.error(*where, "a thread file is a mapping: title, summary, events, links")
+        return None
+    title = _text(data.get("title"), where, "title", problems, required=True)
+    summary = _text(data.get("summary"), where, "summary", problems) or ""
+    events, links = [], []
+    for item in data.get("events") or []:
+        w = (str(path), line_of(item) or where[1])
+        if not isinstance(item, dict):
+            problems.error(*w, "each event is a mapping: date, label, cable")
+            continue
+        date = str(item.get("date") or "")
+        end = str(item["end"]) if item.get("end") else None
+        label = _text(item.get("label"), w, "label of the event", problems, required=True)
+        for d in (date, end):
+            if d is not None and not ISO_DATE.match(d):
+                problems.error(*w, f"event date {d!r} is not YYYY-MM-DD (quote it)")
+        ref = None
+        if item.get("cable"):
+            ref = parse_para_ref(str(item["cable"]))
+            if ref is None:
+                problems.error(*w, f"cannot read {item['cable']!r}: write it as 07BEIJING3239 ¶1")
+        if label and ISO_DATE.match(date):
+            events.append(ThreadEvent(date, end, label, ref, w[1]))
+    for item in data.get("links") or []:
+        w = (str(path), line_of(item) or where[1])
+        if not isinstance(item, dict):
+            problems.error(*w, "each link is a mapping: from, to, relation, note")
+            continue
+        src, dst = parse_para_ref(str(item.get("from") or "")), parse_para_ref(str(item.get("to") or ""))
+        if src is None or dst is None or not src.paragraphs or not dst.paragraphs:
+            problems.error(*w, f"a link needs from and to written as 07BEIJING3239 ¶7 (got {item.get('from')!r} "
+                               f"and {item.get('to')!r})")
+            continue
+        relation = _text(item.get("relation"), w, "relation", problems, required=True) or ""
+        if relation and relation not in RELATIONS:
+            problems.error(*w, f"unknown relation {relation!r} (known: {', '.join(RELATIONS)})")
+            continue
+        note = _text(item.get("note"), w, "note", problems) or ""
+        links.append(ThreadLink(src, dst, relation, note, w[1]))
+    if not title:
+        return None
+    return Thread(slug(path.stem), title, summary, tuple(events), tuple(links), str(path), where[1])
+
+
+def load_threads(folder: Path, problems: Problems) -> dict[str, Thread]:
+    out: dict[str, Thread] = {}
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.yaml")):
+            t = load_thread(path, problems)
+            if t:
+                out[t.slug] = t
+    return out

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from . import cite, decode
 from .annotations import Joined
 from .content import Content, Entry, slug
+from .link import ref_anchor
 from .markup import render as markdown
 from .model import Cable
 from .tables import DATA
@@ -191,8 +192,9 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
                                 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cable.declassify_on or "") else cable.declassify_on),
             "released": cable.released,
             "partial": cable.partial,
-            "references": [{"letter": r.letter, "text": r.text, "id": r.id, "href": link_cable(r.id, None) if r.id else None}
-                           for r in cable.references],
+            "references": [{"letter": r.letter, "text": r.text, "id": r.id, "href": link_cable(r.id, None) if r.id else None,
+                            "anchor": ref_anchor(r.letter, k)}
+                           for k, r in enumerate(cable.references)],
             "station": st.name if st else None,
             "to": [cite.recipient(cable)] if cable.to else [],
         },

@@ -1,10 +1,10 @@
-"""Build the site: read everything, check it, render every page, then swap the new site in.
+"""Build the site: read everything, check it, link it, render every page, then swap the new site in.
 
-    cables = read content/cables          (parse)
-    content = read the editorial layer    (content)
-    join notes, names and terms           (annotations)
-    render each page from its view-model  (render)
-    write into a fresh folder, then swap  (write)
+    cables, content = read content/          (parse, content)
+    site = link and check them together     (link)
+    join notes, names and terms             (annotations)
+    render each page from its view-model    (render, pages)
+    write into a fresh folder, then swap    (write)
 """
 
 from __future__ import annotations
@@ -14,19 +14,19 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from . import cite
+from . import cite, pages
 from .annotations import Matcher, join
-from .content import Content, load_content
+from .content import Content, load_content, slug
 from .errors import Problems
-from .load import read_cables
+from .link import Site, link_site
+from .load import CABLE_SUFFIXES, read_cables
 from .markup import render as markdown
 from .model import Cable
-from .render import (ASSETS, ENTRY_PAGES, cable_context, entries_context, environment, index_context,
-                     source_context, url_for)
+from .render import ASSETS, ENTRY_PAGES, cable_context, entries_context, environment, source_context, url_for
 from .write import atomic_tree
 
 
-def linker(ids: set[str], root: str):
+def linker(ids, root: str):
     """A function giving the relative URL of a cable (and paragraph) in the collection, or None."""
     def link(cable_id: str, para: str | None) -> str | None:
         if cable_id not in ids:
@@ -36,67 +36,104 @@ def linker(ids: set[str], root: str):
 
 
 def read_site(content_dir: Path, problems: Problems) -> tuple[list[Cable], Content]:
-    """Read the cables and the editorial layer, and check that they fit together."""
+    """Read the cables and the editorial layer."""
     cables = []
     seen: dict[str, str] = {}
-    for c in read_cables([content_dir / "cables"], problems):
+    folder = content_dir / "cables"
+    # A plain folder of cables (no cables/ inside) is read as it is, without its subfolders.
+    sources = [folder] if folder.is_dir() else sorted(p for p in content_dir.iterdir()
+                                                         if p.is_file() and p.suffix.lower() in CABLE_SUFFIXES)
+    if not folder.is_dir() and not sources:
+        problems.error(str(content_dir), None, "no cables: neither a cables/ folder nor cable files here")
+    for c in read_cables(sources, problems):
         if c.id in seen:
             problems.error(c.source.path, None, f"cable {c.id} is also in {seen[c.id]}; the second is left out")
             continue
         seen[c.id] = c.source.path
         cables.append(c)
-    content = load_content(content_dir, problems)
+    return cables, load_content(content_dir, problems)
+
+
+def check(content_dir: Path, problems: Problems) -> tuple[Site, dict]:
+    """Read and link everything, and check every reference the editor wrote; write nothing."""
+    cables, content = read_site(content_dir, problems)
+    site = link_site(cables, content, problems)
     for cid, ann in content.annotations.items():
-        if cid not in seen:
+        if cid not in site.cables:
             problems.error(ann.path, None, f"annotations for {cid}, which is not among the cables in content/cables")
-    return cables, content
+    matcher = Matcher.build(content)
+    cable_link = linker(site.cables, "../../")
+    joined = {}
+    for cid, c in site.cables.items():
+        joined[cid] = join(c, content.annotations.get(cid), content, matcher, lambda t: markdown(t, cable_link),
+                           problems)
+    for code, ids in site.tags.items():
+        row = content.tags.get(code)
+        if not row or not row.get("definition"):
+            first = site.cables[ids[0]]
+            problems.add(first.source.path, first.subject_line,
+                         f"TAGS code {code} has no expansion in content/tags.csv ({len(ids)} cables)")
+    return site, joined
 
 
 def build(content_dir: Path, output: Path, problems: Problems) -> Problems:
-    """Read, join, render and write the whole site; the previous site stays if anything fails midway."""
-    cables, content = read_site(content_dir, problems)
-    ids = {c.id for c in cables}
-    matcher = Matcher.build(content)
-    env = environment()
-    cable_link = linker(ids, "../../")
-    joined = {}
-    mentions: dict[str, list[tuple[str, str]]] = {}
-    for c in cables:
-        j = join(c, content.annotations.get(c.id), content, matcher, lambda t: markdown(t, cable_link), problems)
-        joined[c.id] = j
-        for key, labels in j.mentions.items():
-            mentions.setdefault(key, []).extend((c.id, label) for label in labels)
-
+    """Check, then render and write the whole site; the previous site stays if anything fails midway."""
+    site, joined = check(content_dir, problems)
     try:
-        render_all(output, env, cables, content, joined, mentions, ids, cable_link)
+        render_all(output, site, joined)
     except TemplateError as e:
         name = getattr(e, "filename", None) or getattr(e, "name", None) or "templates"
         problems.error(str(name), getattr(e, "lineno", None), f"template error: {e.message or e}; the previous site is kept")
     return problems
 
 
-def render_all(output: Path, env, cables, content, joined, mentions, ids, cable_link) -> None:
+def mentions_of(joined: dict) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for cid, j in joined.items():
+        for key, labels in j.mentions.items():
+            out.setdefault(key, []).extend((cid, label) for label in labels)
+    return out
+
+
+def render_all(output: Path, site: Site, joined: dict) -> None:
     """Render every page into a fresh folder and swap it in."""
+    env = environment()
+    content = site.content
+    cable_link = linker(site.cables, "../../")
     with atomic_tree(output) as out:
-        write(out / "index.html", env.get_template("index.html").render(index_context(cables, content)))
-        for c in cables:
-            folder = out / "cables" / c.id
-            folder.mkdir(parents=True, exist_ok=True)
-            ctx = cable_context(c, joined[c.id], content, cable_link, "../../")
-            write(folder / "index.html", env.get_template("cable.html").render(ctx))
-            write(folder / "source.html", env.get_template("source.html").render(source_context(c, content, "../../")))
+        def page(path: str, template: str, ctx: dict) -> None:
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(env.get_template(template).render(ctx), encoding="utf-8", newline="\n")
+
+        page("index.html", "index.html", pages.home_context(site))
+        for cid, c in site.cables.items():
+            ctx = cable_context(c, joined[cid], content, cable_link, "../../")
+            ctx.update(pages.cable_extras(site, cid, "../../"))
+            page(f"cables/{cid}/index.html", "cable.html", ctx)
+            page(f"cables/{cid}/source.html", "source.html", source_context(c, content, "../../"))
+            folder = out / "cables" / cid
             (folder / ctx["source"]["href"]).write_bytes(c.source.data)
-            url = url_for(content.site, f"cables/{c.id}/")
-            write(folder / f"{c.id}.bib", cite.bibtex(c, content.site, url))
-            (folder / f"{c.id}.ris").write_bytes(cite.ris(c, content.site, url).encode("utf-8"))
-            write(folder / f"{c.id}.csl.json", cite.csl_json(c, content.site, url))
+            url = url_for(content.site, f"cables/{cid}/")
+            (folder / f"{cid}.bib").write_text(cite.bibtex(c, content.site, url), encoding="utf-8")
+            (folder / f"{cid}.ris").write_bytes(cite.ris(c, content.site, url).encode("utf-8"))
+            (folder / f"{cid}.csl.json").write_text(cite.csl_json(c, content.site, url), encoding="utf-8")
+        mentions = mentions_of(joined)
         for kind, (folder_name, _) in ENTRY_PAGES.items():
             table = {"person": content.people, "organization": content.organizations, "term": content.glossary}[kind]
-            ctx = entries_context(kind, table, mentions, content, linker(ids, "../"))
-            (out / folder_name).mkdir(exist_ok=True)
-            write(out / folder_name / "index.html", env.get_template("entries.html").render(ctx))
+            page(f"{folder_name}/index.html", "entries.html",
+                 entries_context(kind, table, mentions, content, linker(site.cables, "../")))
+        page("tags/index.html", "tags.html", pages.tags_index_context(site))
+        for code in site.tags:
+            page(f"tags/{slug(code)}/index.html", "tag.html", pages.tag_context(site, code))
+        for kind, groups in (("origins", site.origins), ("classifications", site.classifications)):
+            page(f"{kind}/index.html", "groups.html", pages.group_index_context(site, kind))
+            for name in groups:
+                page(f"{kind}/{slug(name)}/index.html", "group.html", pages.group_context(site, kind, name))
+        page("chronology/index.html", "chronology.html", pages.chronology_context(site))
+        page("threads/index.html", "threads.html", pages.thread_index_context(site))
+        for t in site.threads:
+            page(f"threads/{t.slug}/index.html", "thread.html", pages.thread_context(site, t))
+        page("about/index.html", "page.html", pages.page_context(site, "about", "About this edition"))
+        page("how-to-read/index.html", "page.html", pages.page_context(site, "how-to-read", "How to read a cable"))
         shutil.copytree(ASSETS, out / "assets")
-
-
-def write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="\n")

@@ -1,0 +1,156 @@
+"""Link the collection: references (cites, cited by), threads, indexes and suggestions, into a Site model.
+
+Everything here is computed before anything is rendered, and every reference the editor wrote is checked
+against the cables (the `check` command runs exactly this).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .content import RELATIONS, Content, ParaRef, Thread, slug
+from .errors import Problems
+from .model import Cable
+
+
+@dataclass
+class Site:
+    """The linked collection."""
+
+    cables: dict[str, Cable]
+    """Cables by id, oldest first."""
+    content: Content
+    cited_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Cited id -> (citing id, anchor of the REF item on the citing page)."""
+    threads: list[Thread] = field(default_factory=list)
+    in_threads: dict[str, list[dict]] = field(default_factory=dict)
+    """Cable id -> its place in each thread: thread, previous and next cable."""
+    margins: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
+    """(cable id, paragraph) -> margin notes of thread links."""
+    tags: dict[str, list[str]] = field(default_factory=dict)
+    origins: dict[str, list[str]] = field(default_factory=dict)
+    classifications: dict[str, list[str]] = field(default_factory=dict)
+    years: dict[str, list[str]] = field(default_factory=dict)
+    suggestions: dict[str, dict[str, list[tuple[str, int]]]] = field(default_factory=dict)
+
+
+def ref_anchor(letter: str | None, index: int) -> str:
+    """Anchor of a REF item on the citing page: ref-a, or ref-1 for an unlettered item."""
+    return f"ref-{letter.lower()}" if letter else f"ref-{index + 1}"
+
+
+def check_ref(ref: ParaRef, cables: dict[str, Cable], where: tuple[str, int | None], problems: Problems) -> bool:
+    c = cables.get(ref.cable)
+    if c is None:
+        problems.error(*where, f"{ref.cable} is not among the cables of the edition")
+        return False
+    labels = {p.label for p in c.paragraphs}
+    missing = [p for p in ref.paragraphs if p not in labels]
+    if missing:
+        problems.error(*where, f"{ref.cable} has no paragraph {', '.join('¶' + m for m in missing)}")
+        return False
+    return True
+
+
+def link_site(cables: list[Cable], content: Content, problems: Problems) -> Site:
+    """Build the Site model and check every link the editor wrote."""
+    ordered = sorted(cables, key=lambda c: (c.created or "", c.id))
+    site = Site({c.id: c for c in ordered}, content)
+    by_id = site.cables
+    for c in ordered:
+        for k, r in enumerate(c.references):
+            if r.id and r.id in by_id and r.id != c.id:
+                site.cited_by.setdefault(r.id, []).append((c.id, ref_anchor(r.letter, k)))
+        for t in c.tags:
+            site.tags.setdefault(t, []).append(c.id)
+        site.origins.setdefault(c.origin or "Unknown", []).append(c.id)
+        site.classifications.setdefault(c.classification or "Unmarked", []).append(c.id)
+        site.years.setdefault((c.created or "undated")[:4], []).append(c.id)
+    link_threads(site, problems)
+    suggest(site)
+    return site
+
+
+def link_threads(site: Site, problems: Problems) -> None:
+    """Check each thread against the cables; place cables in threads and put margin notes on paragraphs."""
+    for thread in site.content.threads.values():
+        ok = True
+        for e in thread.events:
+            if e.ref and not check_ref(e.ref, site.cables, (thread.path, e.line), problems):
+                ok = False
+        for link in thread.links:
+            for ref in (link.source, link.target):
+                if not check_ref(ref, site.cables, (thread.path, link.line), problems):
+                    ok = False
+        if not ok:
+            continue
+        site.threads.append(thread)
+        members = sorted({r.cable for lk in thread.links for r in (lk.source, lk.target)}
+                         | {e.ref.cable for e in thread.events if e.ref},
+                         key=lambda cid: (site.cables[cid].created or "", cid))
+        for k, cid in enumerate(members):
+            site.in_threads.setdefault(cid, []).append({
+                "thread": thread, "previous": members[k - 1] if k else None,
+                "next": members[k + 1] if k + 1 < len(members) else None})
+        for link in thread.links:
+            forward, backward = RELATIONS[link.relation]
+            for p in link.source.paragraphs:
+                site.margins.setdefault((link.source.cable, p), []).append(
+                    {"words": forward, "ref": link.target, "thread": thread.slug, "relation": link.relation})
+            for p in link.target.paragraphs:
+                site.margins.setdefault((link.target.cable, p), []).append(
+                    {"words": backward, "ref": link.source, "thread": thread.slug, "relation": link.relation})
+
+
+COMMON_TAG_SHARE = 0.2
+"""A TAGS code on more than this share of the collection says little about kinship (PREL): skip it."""
+
+
+def suggest(site: Site, limit: int = 5) -> None:
+    """Candidates for new threads, per cable: shared REF chain, most shared TAGS, most shared people."""
+    n = len(site.cables)
+    cites = {cid: {r.id for r in c.references if r.id} for cid, c in site.cables.items()}
+    people: dict[str, set[str]] = defaultdict(set)
+    forms = _people_forms(site.content)
+    for cid, c in site.cables.items():
+        for p in c.paragraphs:
+            for form, key in forms:
+                if form in p.text:
+                    people[cid].add(key)
+    for cid, c in site.cables.items():
+        chain = Counter()
+        for other in cites[cid] & site.cables.keys():
+            chain[other] += 2
+        for citing, _ in site.cited_by.get(cid, []):
+            chain[citing] += 2
+        for other, refs in cites.items():
+            if other != cid and refs & cites[cid]:
+                chain[other] += len(refs & cites[cid])
+        tags = Counter()
+        for t in c.tags:
+            holders = site.tags.get(t, [])
+            if n > 10 and len(holders) > COMMON_TAG_SHARE * n:
+                continue
+            for other in holders:
+                if other != cid:
+                    tags[other] += 1
+        shared_people = Counter()
+        for other, keys in people.items():
+            if other != cid and keys & people.get(cid, set()):
+                shared_people[other] = len(keys & people[cid])
+        site.suggestions[cid] = {
+            "references": _top(chain, limit), "tags": _top(tags, limit, minimum=2 if n > 10 else 1),
+            "people": _top(shared_people, limit)}
+
+
+def _top(counter: Counter, limit: int, minimum: int = 1) -> list[tuple[str, int]]:
+    return sorted(((k, v) for k, v in counter.items() if v >= minimum), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def _people_forms(content: Content) -> list[tuple[str, str]]:
+    return [(f, e.key) for e in content.people.values() for f in e.forms if len(f) > 3]
+
+
+def origin_slug(origin: str) -> str:
+    return slug(origin)
