@@ -1,0 +1,192 @@
+"""The linked site: every internal link and anchor resolves, threads link both ways, indexes and check."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from generator.errors import Problems
+from generator.site import build
+
+from .conftest import ROOT, need_shared
+from .test_bad_input import run
+
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        for key in ("href", "src"):
+            if a.get(key) and not (tag == "link" and a.get("rel") == "icon"):
+                self.links.append(a[key])
+
+
+def crawl(site: Path) -> tuple[int, list[str]]:
+    """Check every internal link and fragment of every page against the files; return (links, broken)."""
+    pages: dict[Path, Page] = {}
+    for path in site.rglob("*.html"):
+        p = Page()
+        p.feed(path.read_text(encoding="utf-8"))
+        pages[path.resolve()] = p
+    broken, count = [], 0
+    for path, page in pages.items():
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc:
+                continue
+            count += 1
+            if link.startswith("/"):
+                broken.append(f"{path}: root-absolute link {link} would escape a sub-path")
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path}: {link} -> missing {target}")
+                continue
+            if parts.fragment and target.suffix == ".html" and parts.fragment not in pages[target].ids:
+                broken.append(f"{path}: {link} -> no #{parts.fragment}")
+    return count, broken
+
+
+@pytest.fixture(scope="module")
+def seed_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed") / "site"
+    problems = build(ROOT / "content", out, Problems())
+    assert not problems.errors and not problems.warnings, [str(p) for p in problems]
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    dev = need_shared("corpus", "dev")
+    out = tmp_path_factory.mktemp("corpus") / "site"
+    problems = build(dev, out, Problems())
+    assert not problems.errors, [str(p) for p in problems.errors]
+    return out
+
+
+def test_seed_site_has_no_broken_link(seed_site):
+    count, broken = crawl(seed_site)
+    assert count > 300 and not broken, broken[:10]
+
+
+def test_corpus_site_has_no_broken_link(corpus_site):
+    count, broken = crawl(corpus_site)
+    assert count > 20000 and not broken, broken[:10]
+
+
+def test_corpus_cited_by(corpus_site):
+    """26 REF items name another dev cable (25 in the shared table, plus "REF: Vladivostok 5"), citing 25."""
+    links, cited = 0, 0
+    for page in (corpus_site / "cables").glob("*/index.html"):
+        m = re.search(r"<dt>Cited by</dt><dd><ul class=\"refs\">(.*?)</ul>", page.read_text())
+        if m:
+            cited += 1
+            links += m.group(1).count("<li>")
+    assert (links, cited) == (26, 25)
+    moscow = (corpus_site / "cables" / "09VLADIVOSTOK5" / "index.html").read_text()
+    assert 'href="../../cables/09MOSCOW2366/#ref-1"' in moscow
+    citing = (corpus_site / "cables" / "09MOSCOW2366" / "index.html").read_text()
+    assert '<li id="ref-1"><a href="../../cables/09VLADIVOSTOK5/">Vladivostok 5</a>' in citing
+
+
+def test_reference_outside_the_collection_is_unlinked(corpus_site):
+    page = (corpus_site / "cables" / "07BEIJING1668" / "index.html").read_text()
+    assert '<li id="ref-1">BEIJING 1063 AND PREVIOUS <span class="muted">(<span class="id">07BEIJING1063</span>' in page
+
+
+def test_corpus_indexes(corpus_site):
+    tags = (corpus_site / "tags" / "index.html").read_text()
+    assert '<a href="prel/"><code>PREL</code></a>' in tags
+    prel = (corpus_site / "tags" / "prel" / "index.html").read_text()
+    dates = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', prel)
+    assert len(dates) > 200 and dates == sorted(dates, reverse=True)
+    chronology = (corpus_site / "chronology" / "index.html").read_text()
+    assert 'id="y1979"' in chronology and 'id="y2010"' in chronology
+    assert (corpus_site / "origins" / "embassy-beijing" / "index.html").exists()
+    assert (corpus_site / "classifications" / "secret-noforn" / "index.html").exists()
+
+
+THREAD = [("07BEIJING3239", ["1", "7", "13"], "07BEIJING6872", ["1", "2"]),
+          ("07BEIJING3239", ["8", "12", "13"], "07BEIJING6872", ["2"]),
+          ("07BEIJING3239", ["2", "7"], "07BEIJING6872", ["3"]),
+          ("07BEIJING3239", ["11"], "07BEIJING6872", ["3"]),
+          ("07BEIJING3239", ["5"], "07BEIJING6872", ["2"])]
+
+
+def margin_links(page: str, label: str) -> list[str]:
+    m = re.search(rf'<div class="para[^"]*" id="p{label}">.*?<aside class="margin"[^>]*>(.*?)</aside>', page, re.S)
+    return re.findall(r'href="([^"]+)"', m.group(1)) if m else []
+
+
+@pytest.mark.parametrize("earlier,eparas,later,lparas", THREAD)
+def test_thread_links_resolve_both_ways(seed_site, earlier, eparas, later, lparas):
+    a = (seed_site / "cables" / earlier / "index.html").read_text()
+    b = (seed_site / "cables" / later / "index.html").read_text()
+    for p in eparas:
+        for q in lparas:
+            assert f"../../cables/{later}/#p{q}" in margin_links(a, p), (earlier, p, later, q)
+    for q in lparas:
+        for p in eparas:
+            assert f"../../cables/{earlier}/#p{p}" in margin_links(b, q), (later, q, earlier, p)
+    thread = (seed_site / "threads" / "scrs-beijing-2007" / "index.html").read_text()
+    for p in eparas:
+        assert f'<blockquote cite="../../cables/{earlier}/#p{p}">' in thread
+    for q in lparas:
+        assert f'<blockquote cite="../../cables/{later}/#p{q}">' in thread
+
+
+def test_margin_wording(seed_site):
+    a = (seed_site / "cables" / "07BEIJING3239" / "index.html").read_text()
+    b = (seed_site / "cables" / "07BEIJING6872" / "index.html").read_text()
+    assert re.search(r'followed up in <a href="../../cables/07BEIJING6872/"><span class="id">07BEIJING6872</span></a> '
+                     r'<a href="../../cables/07BEIJING6872/#p2">¶2</a>', a)
+    assert re.search(r'follows up <a href="../../cables/07BEIJING3239/"><span class="id">07BEIJING3239</span></a>'
+                     r'( <a [^>]+>¶\d+</a>)* <a href="../../cables/07BEIJING3239/#p11">¶11</a>', b)
+    assert 'Next: <a href="../../cables/07BEIJING6872/">' in a and 'Previous: <a href="../../cables/07BEIJING3239/">' in b
+
+
+def test_thread_page_timeline(seed_site):
+    page = (seed_site / "threads" / "scrs-beijing-2007" / "index.html").read_text()
+    assert '<svg viewBox="0 0 760 200" role="img" aria-labelledby="timeline-desc"' in page
+    assert page.count('<circle class="event"') == 6 and page.count('<rect class="cable-mark"') == 2
+    assert "2007-10-24 to 2007-10-25</span>: Reconstruction and Stabilization Workshop in Beijing" in page
+
+
+def test_home_page_order(seed_site):
+    page = (seed_site / "index.html").read_text()
+    assert page.index('id="home-threads"') < page.index('id="home-cables"') < page.index('id="home-ways"')
+    for path in ("about/index.html", "how-to-read/index.html"):
+        assert (seed_site / path).exists()
+    walk = (seed_site / "how-to-read" / "index.html").read_text()
+    assert "DE = from RUEHBJ (AMEMBASSY BEIJING)" in walk and 'href="../cables/07BEIJING3239/#p1"' in walk
+
+
+def test_check_passes_on_the_edition():
+    r = run("check")
+    assert r.returncode == 0, r.stderr
+    assert "2 cables, 1 threads checked: 0 errors, 0 warnings" in r.stderr
+
+
+def test_check_names_file_and_line_of_a_broken_thread_link(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    path = content / "threads" / "scrs-beijing-2007.yaml"
+    text = path.read_text().replace('to: "07BEIJING6872 ¶3"\n    relation: echo', 'to: "07BEIJING6872 ¶9"\n    relation: echo')
+    path.write_text(text)
+    line = next(n for n, ln in enumerate(text.splitlines(), 1) if "07BEIJING6872 ¶9" in ln) - 1
+    r = run("check", "--content", str(content))
+    assert r.returncode == 1
+    assert f"{path}:{line}: error: 07BEIJING6872 has no paragraph ¶9" in r.stderr
