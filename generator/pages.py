@@ -79,30 +79,43 @@ def page_context(site: Site, name: str, title: str) -> dict:
     return ctx
 
 
+FRONT_GLOSSES = (
+    (r"^(C O N F I D E N T I A L|S E C R E T|UNCLAS|CONFIDENTIAL|SECRET)\b", "classification banner, then the section (SECTION 01 OF 04: first of four), the post and the message number"),
+    (r"^SIPDIS$", "handling caption: SIPRNet distribution (see the glossary)"),
+    (r"^(SENSITIVE|NOFORN)", "handling caveat"),
+    (r"^E\.O\.", "the executive order under which the cable is classified, and when to declassify it (DECL)"),
+    (r"^TAGS", "subject and country codes (see the TAGS index)"),
+    (r"^SUBJECT", "the subject line"),
+    (r"^REF", "references to earlier cables"),
+    (r"^Classified By", "the classifying official and the reasons, sections of the executive order"),
+    (r"^-+$", "underline of the section heading above it"),
+    (r"^\d\.\d", "the reasons, continued: 1.4(b) and (d)"),
+)
+
+
 def walkthrough(site: Site) -> dict | None:
-    """The example cable's header and front matter, line by line, for the how-to-read page."""
+    """The example cable's header and front matter, line by line as written, for the how-to-read page."""
+    import re
+
     cid = site.content.site.get("example_cable") or next(iter(site.cables), None)
     c = site.cables.get(cid or "")
     if c is None:
         return None
     year = int(c.created[:4]) if c.created else None
+    lines = c.source.data.decode(c.source.encoding, errors="replace").replace("\r\n", "\n").split("\n")
+    start = next((k for k, ln in enumerate(lines) if c.banner and ln.strip().startswith(c.banner)), None)
     front = []
-    if c.banner:
-        front.append((c.banner, f"Classification banner: {c.classification}", None))
-    for cav in c.caveats:
-        front.append((cav, "Handling caveat", "glossary/#" + slug(cav) if slug(cav) in site.content.glossary else None))
-    if c.declassify_on:
-        front.append((f"E.O. 12958: DECL: ...", f"Executive order and declassification instruction: {c.declassify_on}", None))
-    if c.tags:
-        front.append(("TAGS: " + " ".join(c.tags), "Subject and country codes; see the TAGS index", "tags/"))
-    if c.subject:
-        front.append(("SUBJECT: " + c.subject, "The subject line", None))
-    if c.classified_by:
-        front.append(("Classified By: " + c.classified_by, "The classifying official and the reasons: "
-                      + ", ".join(c.reasons), None))
+    if start is not None:
+        for ln in lines[start:start + 40]:
+            s = ln.strip().replace("\xa0", " ")
+            if re.match(r"^¶?\d+\.(\s|\()", s) or (front and c.banner and s.startswith(c.banner)):
+                break  # the body begins, or the page prints the block a second time
+            if not s:
+                continue
+            gloss = next((g for rx, g in FRONT_GLOSSES if re.match(rx, s)), "")
+            front.append({"line": ln.rstrip(), "gloss": gloss, "href": None})
     first = c.paragraphs[0] if c.paragraphs else None
-    return {"id": c.id, "href": f"../cables/{c.id}/", "header": decode_header(c.header, year),
-            "front": [{"line": a, "gloss": b, "href": ("../" + h) if h else None} for a, b, h in front],
+    return {"id": c.id, "href": f"../cables/{c.id}/", "header": decode_header(c.header, year), "front": front,
             "first": {"label": first.label, "marking": first.marking, "href": f"../cables/{c.id}/#p{first.label}"}
             if first else None}
 
