@@ -89,7 +89,7 @@ FRONT_GLOSSES = (
     (r"^REF", "references to earlier cables"),
     (r"^Classified By", "the classifying official and the reasons, sections of the executive order"),
     (r"^-+$", "underline of the section heading above it"),
-    (r"^\d\.\d", "the reasons, continued: 1.4(b) and (d)"),
+    (r"^\d\.\d", "the reasons, continued: {reasons}"),
 )
 
 
@@ -113,6 +113,7 @@ def walkthrough(site: Site) -> dict | None:
             if not s:
                 continue
             gloss = next((g for rx, g in FRONT_GLOSSES if re.match(rx, s)), "")
+            gloss = gloss.replace("{reasons}", ", ".join(c.reasons) or "as written")
             front.append({"line": ln.rstrip(), "gloss": gloss, "href": None})
     first = c.paragraphs[0] if c.paragraphs else None
     return {"id": c.id, "href": f"../cables/{c.id}/", "header": decode_header(c.header, year), "front": front,
