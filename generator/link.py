@@ -6,6 +6,7 @@ against the cables (the `check` command runs exactly this).
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -152,5 +153,6 @@ def _people_forms(content: Content) -> list[tuple[str, str]]:
     return [(f, e.key) for e in content.people.values() for f in e.forms if len(f) > 3]
 
 
-def origin_slug(origin: str) -> str:
-    return slug(origin)
+def tag_path(code: str) -> str:
+    """The folder of a TAGS code: the code itself (PREL), or a slug for a tag that is a name."""
+    return code if re.fullmatch(r"[A-Z0-9]+", code) else slug(code)

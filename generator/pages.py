@@ -6,7 +6,7 @@ from datetime import date
 
 from .content import RELATIONS, ParaRef, Thread, slug
 from .decode import decode_header
-from .link import Site
+from .link import Site, tag_path
 from .markup import render as markdown
 from .render import ENTRY_PAGES, asset_urls, banner_view, canonical
 
@@ -134,7 +134,7 @@ def tags_index_context(site: Site) -> dict:
     for code in sorted(site.tags):
         row = site.content.tags.get(code) or {}
         conf = row.get("definition_confidence", "unknown")
-        rows.append({"code": code, "href": f"{slug(code)}/", "count": len(site.tags[code]),
+        rows.append({"code": code, "href": f"{tag_path(code)}/", "count": len(site.tags[code]),
                      "definition": row.get("definition") if conf != "code_only" else None,
                      "unverified": conf == "unverified"})
     ctx["rows"] = rows
@@ -143,7 +143,7 @@ def tags_index_context(site: Site) -> dict:
 
 def tag_context(site: Site, code: str) -> dict:
     row = site.content.tags.get(code) or {}
-    ctx = base(site, "../../", f"TAGS: {code}", f"tags/{slug(code)}/")
+    ctx = base(site, "../../", f"TAGS: {code}", f"tags/{tag_path(code)}/")
     ctx.update({"code": code, "definition": row.get("definition") or None,
                 "unverified": row.get("definition_confidence") == "unverified",
                 "source": row.get("definition_source") or None,

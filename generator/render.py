@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from . import cite, decode
 from .annotations import Joined
 from .content import Content, Entry, slug
-from .link import ref_anchor
+from .link import ref_anchor, tag_path
 from .markup import render as markdown
 from .model import Cable
 from .tables import DATA
@@ -200,7 +200,12 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
         },
         "times": times(cable),
         "banner": banner_view(cable),
-        "tags": tag_rows(cable, content),
+        "tags": [{**t, "href": f"{root}tags/{tag_path(t['code'])}/"} for t in tag_rows(cable, content)],
+        "index_links": {
+            "origin": f"{root}origins/{slug(cable.origin or 'Unknown')}/",
+            "classification": f"{root}classifications/{slug(cable.classification or 'Unmarked')}/",
+            "month": f"{root}chronology/#m{cable.created[:4]}-{cable.created[5:7]}" if cable.created else None,
+        },
         "tag_sources": sorted({t["source"] for t in tag_rows(cable, content) if t["source"] and t["definition"]}),
         "reasons": decode.reason_meanings(cable.reasons),
         "reasons_source": decode.REASONS_SOURCE,

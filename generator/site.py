@@ -18,7 +18,7 @@ from . import cite, pages
 from .annotations import Matcher, join
 from .content import Content, load_content, slug
 from .errors import Problems
-from .link import Site, link_site
+from .link import Site, link_site, tag_path
 from .load import CABLE_SUFFIXES, read_cables
 from .markup import render as markdown
 from .model import Cable
@@ -125,7 +125,7 @@ def render_all(output: Path, site: Site, joined: dict) -> None:
                  entries_context(kind, table, mentions, content, linker(site.cables, "../")))
         page("tags/index.html", "tags.html", pages.tags_index_context(site))
         for code in site.tags:
-            page(f"tags/{slug(code)}/index.html", "tag.html", pages.tag_context(site, code))
+            page(f"tags/{tag_path(code)}/index.html", "tag.html", pages.tag_context(site, code))
         for kind, groups in (("origins", site.origins), ("classifications", site.classifications)):
             page(f"{kind}/index.html", "groups.html", pages.group_index_context(site, kind))
             for name in groups:

@@ -109,8 +109,8 @@ def test_reference_outside_the_collection_is_unlinked(corpus_site):
 
 def test_corpus_indexes(corpus_site):
     tags = (corpus_site / "tags" / "index.html").read_text()
-    assert '<a href="prel/"><code>PREL</code></a>' in tags
-    prel = (corpus_site / "tags" / "prel" / "index.html").read_text()
+    assert '<a href="PREL/"><code>PREL</code></a>' in tags
+    prel = (corpus_site / "tags" / "PREL" / "index.html").read_text()
     dates = re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', prel)
     assert len(dates) > 200 and dates == sorted(dates, reverse=True)
     chronology = (corpus_site / "chronology" / "index.html").read_text()
