@@ -26,9 +26,10 @@ def cable_row(site: Site, cid: str, root: str) -> dict:
             "href": f"{root}cables/{c.id}/"}
 
 
-def linker(site: Site, root: str):
+def linker(ids, root: str):
+    """A function giving the relative URL of a cable (and paragraph) of the collection, or None."""
     def link(cid: str, para: str | None = None) -> str | None:
-        if cid not in site.cables:
+        if cid not in ids:
             return None
         return f"{root}cables/{cid}/" + (f"#p{para}" if para else "")
     return link
@@ -46,7 +47,7 @@ def excerpt(text: str, limit: int = 220) -> str:
 # --- home, about, how to read ---------------------------------------------------------------------
 
 def home_context(site: Site) -> dict:
-    link = linker(site, "")
+    link = linker(site.cables, "")
     ctx = base(site, "", site.content.site["title"], "", site.content.site["description"])
     ctx.update({
         "intro": markdown(site.content.pages.get("home", ""), link) if site.content.pages.get("home") else None,
@@ -73,7 +74,7 @@ def index_links(site: Site, root: str) -> list[dict]:
 
 def page_context(site: Site, name: str, title: str) -> dict:
     ctx = base(site, "../", title, f"{name}/")
-    ctx["body"] = markdown(site.content.pages.get(name, ""), linker(site, "../"))
+    ctx["body"] = markdown(site.content.pages.get(name, ""), linker(site.cables, "../"))
     if name == "how-to-read":
         ctx["walk"] = walkthrough(site)
     return ctx
@@ -206,7 +207,7 @@ def para_quotes(site: Site, ref: ParaRef, root: str) -> dict:
 
 def thread_context(site: Site, t: Thread) -> dict:
     root = "../../"
-    link = linker(site, root)
+    link = linker(site.cables, root)
     ctx = base(site, root, t.title, f"threads/{t.slug}/", t.title)
     ctx.update({
         "thread": {"title": t.title, "summary": markdown(t.summary, link)},

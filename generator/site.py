@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from . import cite, pages
+from .pages import linker
 from .annotations import Matcher, join
 from .content import Content, load_content, slug
 from .errors import Problems
@@ -24,15 +25,6 @@ from .markup import render as markdown
 from .model import Cable
 from .render import ASSETS, ENTRY_PAGES, cable_context, entries_context, environment, source_context, url_for
 from .write import atomic_tree
-
-
-def linker(ids, root: str):
-    """A function giving the relative URL of a cable (and paragraph) in the collection, or None."""
-    def link(cable_id: str, para: str | None) -> str | None:
-        if cable_id not in ids:
-            return None
-        return f"{root}cables/{cable_id}/" + (f"#p{para}" if para else "")
-    return link
 
 
 def read_site(content_dir: Path, problems: Problems) -> tuple[list[Cable], Content]:
