@@ -8,7 +8,7 @@ from .content import RELATIONS, ParaRef, Thread, slug
 from .decode import decode_header
 from .link import Site, tag_path
 from .markup import render as markdown
-from .render import ENTRY_PAGES, asset_urls, banner_view, canonical
+from .render import asset_urls, banner_view, canonical
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]

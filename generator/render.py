@@ -252,15 +252,6 @@ def source_context(cable: Cable, content: Content, root: str) -> dict:
     }
 
 
-def index_context(cables: list[Cable], content: Content) -> dict:
-    """The home page: the edition's cables, oldest first."""
-    rows = [{"id": c.id, "date": (c.created or "")[:10], "subject": c.subject or "", "origin": c.origin or "",
-             "classification": c.classification or "", "css": banner_view(c)["css"], "href": f"cables/{c.id}/"}
-            for c in sorted(cables, key=lambda c: (c.created or "", c.id))]
-    return {"root": "", "site": content.site, "title": content.site["title"], "description": content.site["description"],
-            "canonical": canonical(content.site, ""), "cables": rows, "assets": asset_urls("")}
-
-
 ENTRY_PAGES = {"person": ("people", "People"), "organization": ("organizations", "Organizations"),
                "term": ("glossary", "Glossary")}
 
