@@ -51,10 +51,15 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
-def environment() -> Environment:
+LIVERELOAD_SCRIPT_HASH = "'sha256-MclZcNa5vMtp/wzxRW6+KS3i8mRUf6thpmjT3pkIT5I='"
+"""The inline script livereload 2.7.1 injects into served pages; allowed by hash in preview builds only."""
+
+
+def environment(preview: bool = False) -> Environment:
     """Autoescape everywhere; an undefined name is an error, not an empty string."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals["preview_script_src"] = " " + LIVERELOAD_SCRIPT_HASH if preview else ""
     return env
 
 

@@ -16,7 +16,7 @@ def serve(content: Path, output: Path, host: str = "127.0.0.1", port: int = 8000
     from .site import build
 
     def rebuild() -> None:
-        report(build(content, output, Problems()))
+        report(build(content, output, Problems(), preview=True))
 
     rebuild()
     if not output.exists():

@@ -68,11 +68,11 @@ def check(content_dir: Path, problems: Problems) -> tuple[Site, dict]:
     return site, joined
 
 
-def build(content_dir: Path, output: Path, problems: Problems) -> Problems:
+def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False) -> Problems:
     """Check, then render and write the whole site; the previous site stays if anything fails midway."""
     site, joined = check(content_dir, problems)
     try:
-        render_all(output, site, joined)
+        render_all(output, site, joined, preview)
     except TemplateError as e:
         name = getattr(e, "filename", None) or getattr(e, "name", None) or "templates"
         problems.error(str(name), getattr(e, "lineno", None), f"template error: {e.message or e}; the previous site is kept")
@@ -87,9 +87,9 @@ def mentions_of(joined: dict) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def render_all(output: Path, site: Site, joined: dict) -> None:
+def render_all(output: Path, site: Site, joined: dict, preview: bool = False) -> None:
     """Render every page into a fresh folder and swap it in."""
-    env = environment()
+    env = environment(preview)
     content = site.content
     cable_link = linker(site.cables, "../../")
     with atomic_tree(output) as out:

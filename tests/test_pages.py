@@ -196,3 +196,13 @@ def test_a_dev_sample_builds_with_every_anchor(tmp_path):
         assert len(p.ids) == len(set(p.ids)), c.id
         for para in c.paragraphs:
             assert f"p{para.label}" in p.ids, (c.id, para.label)
+
+
+def test_only_the_preview_allows_the_live_reload_script(tmp_path):
+    """The published site allows no inline script; `serve` allows livereload's one script by its hash."""
+    from generator.render import LIVERELOAD_SCRIPT_HASH
+
+    build(ROOT / "content", tmp_path / "published", Problems())
+    build(ROOT / "content", tmp_path / "preview", Problems(), preview=True)
+    assert LIVERELOAD_SCRIPT_HASH not in (tmp_path / "published" / "index.html").read_text()
+    assert f"script-src 'self' {LIVERELOAD_SCRIPT_HASH};" in (tmp_path / "preview" / "index.html").read_text()
