@@ -42,7 +42,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import build
 
-    problems = build(Path(args.content), Path(args.output), problems=Problems())
+    problems = build(Path(args.content), Path(args.output), problems=Problems(), base_url=args.base_url)
     return report(problems, args.strict)
 
 
@@ -50,7 +50,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .site import check
 
     problems = Problems()
-    site, _ = check(Path(args.content), problems)
+    site, _ = check(Path(args.content), problems, args.base_url)
     print(f"{len(site.cables)} cables, {len(site.threads)} threads checked: {len(problems.errors)} errors, "
           f"{len(problems.warnings)} warnings", file=sys.stderr)
     return report(problems, args.strict)
@@ -73,11 +73,17 @@ def parser() -> argparse.ArgumentParser:
                         help="output folder (default: site/)")
         sp.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
+    def address(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--base-url", metavar="URL", help="the address the site will be published at, e.g. "
+                        "https://USER.github.io/REPO (overrides base_url in content/site.yaml)")
+
     b = sub.add_parser("build", help="build the site into site/ (the default command)")
     common(b)
+    address(b)
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="check that every link, anchor and key named in content/ exists")
     common(c)
+    address(c)
     c.set_defaults(func=cmd_check)
     s = sub.add_parser("serve", help="build, then preview on http://127.0.0.1:8000 with live reload")
     common(s)

@@ -174,8 +174,18 @@ def load_site(path: Path, problems: Problems) -> dict:
         text = _text(value, (str(path), line_of(data)), key, problems)
         if text is not None:
             site[key] = text
-    site["base_url"] = site["base_url"].rstrip("/")
+    site["base_url"] = checked_base_url(site["base_url"], str(path), line_of(data), problems)
     return site
+
+
+def checked_base_url(value: str, where: str, line: int | None, problems: Problems) -> str:
+    """base_url without its trailing slash; an address that is not http(s)://host[/path] is an error."""
+    value = value.strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+        problems.error(where, line, f"base_url {value!r} is not an address like https://USER.github.io/REPO; "
+                                    "it is left empty")
+        return ""
+    return value
 
 
 def load_annotations(path: Path, problems: Problems) -> Annotations | None:

@@ -8,15 +8,15 @@ from .content import RELATIONS, ParaRef, Thread, slug
 from .decode import decode_header
 from .link import Site, tag_path
 from .markup import render as markdown
-from .render import asset_urls, banner_view, canonical
+from . import data
+from .render import banner_view, cable_context, excerpt, page_frame
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 
 
 def base(site: Site, root: str, title: str, path: str, description: str = "") -> dict:
-    return {"root": root, "site": site.content.site, "title": title, "description": description or title,
-            "canonical": canonical(site.content.site, path), "assets": asset_urls(root)}
+    return page_frame(site.content.site, root, path, title, description or title)
 
 
 def cable_row(site: Site, cid: str, root: str) -> dict:
@@ -33,15 +33,6 @@ def linker(ids, root: str):
             return None
         return f"{root}cables/{cid}/" + (f"#p{para}" if para else "")
     return link
-
-
-def excerpt(text: str, limit: int = 220) -> str:
-    """The start of a paragraph, cut at a word, for quoting beside another."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + " …"
 
 
 # --- home, about, how to read ---------------------------------------------------------------------
@@ -77,6 +68,17 @@ def page_context(site: Site, name: str, title: str) -> dict:
     ctx["body"] = markdown(site.content.pages.get(name, ""), linker(site.cables, "../"))
     if name == "how-to-read":
         ctx["walk"] = walkthrough(site)
+    return ctx
+
+
+def not_found_context(site: Site) -> dict:
+    """404.html: served for any missing address, at any depth, so its links start from the site's own path."""
+    base_url = site.content.site["base_url"]
+    root = "/" + base_url.split("://", 1)[1].partition("/")[2] if base_url else "/"
+    ctx = base(site, root.rstrip("/") + "/", "Page not found", "404.html",
+               "There is no page at this address in the edition.")
+    ctx.update({"canonical": None, "ways_in": index_links(site, ctx["root"]),
+                "example": site.content.site.get("example_cable") or next(iter(site.cables), None)})
     return ctx
 
 
@@ -209,6 +211,7 @@ def thread_context(site: Site, t: Thread) -> dict:
     root = "../../"
     link = linker(site.cables, root)
     ctx = base(site, root, t.title, f"threads/{t.slug}/", t.title)
+    ctx["feeds"] = ctx["feeds"] + [{"title": f"Thread: {t.title}", "href": "feed.xml"}]
     ctx.update({
         "thread": {"title": t.title, "summary": markdown(t.summary, link)},
         "timeline": timeline(site, t, root),
@@ -260,6 +263,19 @@ def timeline(site: Site, t: Thread, root: str) -> dict:
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     return {"width": width, "height": 200, "axis_y": 130, "events": events, "cables": cables, "ticks": ticks,
             "start": start.isoformat(), "end": end.isoformat()}
+
+
+# --- the cable page --------------------------------------------------------------------------------
+
+def cable_page_context(site: Site, cid: str, joined, cable_link) -> dict:
+    """A cable page: the cable and its editorial layer, what the collection adds, its schema.org record."""
+    root = "../../"
+    ctx = cable_context(site.cables[cid], joined, site.content, cable_link, root)
+    ctx.update(cable_extras(site, cid, root))
+    ctx["json_ld"] = data.json_ld(site, cid)
+    ctx["feeds"] = ctx["feeds"] + [{"title": f"Thread: {t['title']}", "href": t["href"] + "feed.xml"}
+                                   for t in ctx["threads"]]
+    return ctx
 
 
 # --- what the linked collection adds to a cable page ----------------------------------------------

@@ -105,6 +105,14 @@ def tag_rows(cable: Cable, content: Content) -> list[dict]:
     return out
 
 
+def excerpt(text: str, limit: int = 220) -> str:
+    """The start of a text, cut at a word, for quoting or describing."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def unique_id(base: str, taken: set[str]) -> str:
     """An element id not yet used on the page: base, base-2, base-3 ..."""
     candidate, n = base, 1
@@ -124,6 +132,18 @@ def url_for(site: dict, path: str) -> str:
 def canonical(site: dict, path: str) -> str | None:
     """A canonical link needs an absolute address: none until base_url is set."""
     return f"{site['base_url']}/{path}" if site.get("base_url") else None
+
+
+def page_frame(site: dict, root: str, path: str, title: str, description: str, og_type: str = "website") -> dict:
+    """What every page's frame shows: title, description, canonical link, Open Graph tags, feeds, assets."""
+    url = canonical(site, path)
+    og = [("og:type", og_type), ("og:title", title), ("og:description", description),
+          ("og:site_name", site["title"]), ("og:locale", {"en": "en_US"}.get(site["language"], site["language"]))]
+    if url:
+        og.append(("og:url", url))
+    return {"root": root, "site": site, "title": title, "description": description, "canonical": url,
+            "og": og, "feeds": [{"title": f"{site['title']}: cables", "href": f"{root}feed.xml"}],
+            "assets": asset_urls(root)}
 
 
 def banner_view(cable: Cable) -> dict:
@@ -176,11 +196,8 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
         })
     st = cable.station
     return {
-        "root": root,
-        "site": site,
-        "title": f"{cable.id}: {cable.subject or 'no subject'}",
-        "description": (cable.summary.text[:300] if cable.summary else (cable.subject or cable.id)),
-        "canonical": canonical(site, path),
+        **page_frame(site, root, path, f"{cable.id}: {cable.subject or 'no subject'}",
+                     excerpt(cable.summary.text, 300) if cable.summary else (cable.subject or cable.id), "article"),
         "cable": {
             "id": cable.id,
             "subject": cable.subject,
@@ -231,7 +248,6 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             "files": {"bib": f"{cable.id}.bib", "ris": f"{cable.id}.ris", "csl": f"{cable.id}.csl.json"},
         },
         "meta_tags": cite.highwire(cable, site, url),
-        "assets": asset_urls(root),
     }
 
 
@@ -242,18 +258,14 @@ def source_context(cable: Cable, content: Content, root: str) -> dict:
     if lines and lines[-1] == "":
         lines.pop()
     return {
-        "root": root,
-        "site": content.site,
-        "title": f"{cable.id}: original text",
-        "description": f"The verbatim text of cable {cable.id} as published",
-        "canonical": canonical(content.site, f"cables/{cable.id}/source.html"),
+        **page_frame(content.site, root, f"cables/{cable.id}/source.html", f"{cable.id}: original text",
+                     f"The verbatim text of cable {cable.id} as published"),
         "cable": {"id": cable.id, "subject": cable.subject},
         "banner": banner_view(cable),
         "lines": lines,
         "first_line": cable.source.line,
         "source": {"href": source_name(cable), "sha256": cable.source.sha256, "bytes": len(cable.source.data),
                    "format": cable.source.format, "path": Path(cable.source.path).name},
-        "assets": asset_urls(root),
     }
 
 
@@ -271,9 +283,8 @@ def entries_context(kind: str, entries: dict[str, Entry], mentions: dict[str, li
                      "sources": [markdown(s, link_cable) for s in e.sources],
                      "mentions": [{"cable": c, "para": p, "href": link_cable(c, p)}
                                   for c, p in mentions.get(f"{kind}:{e.key}", [])]})
-    return {"root": "../", "site": content.site, "title": title, "description": f"{title} in this edition",
-            "canonical": canonical(content.site, f"{folder}/"), "kind": kind, "entries": rows,
-            "assets": asset_urls("../")}
+    return {**page_frame(content.site, "../", f"{folder}/", title, f"{title} in this edition"),
+            "kind": kind, "entries": rows}
 
 
 @lru_cache(maxsize=None)

@@ -9,15 +9,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from jinja2 import TemplateError
 
-from . import cite, pages
+from . import cite, data, feeds, pages
 from .pages import linker
 from .annotations import Matcher, join
-from .content import Content, load_content, slug
+from .content import Content, checked_base_url, load_content, slug
 from .errors import Problems
 from .link import Site, link_site, tag_path
 from .load import CABLE_SUFFIXES, read_cables
@@ -46,9 +47,11 @@ def read_site(content_dir: Path, problems: Problems) -> tuple[list[Cable], Conte
     return cables, load_content(content_dir, problems)
 
 
-def check(content_dir: Path, problems: Problems) -> tuple[Site, dict]:
+def check(content_dir: Path, problems: Problems, base_url: str | None = None) -> tuple[Site, dict]:
     """Read and link everything, and check every reference the editor wrote; write nothing."""
     cables, content = read_site(content_dir, problems)
+    if base_url is not None:
+        content.site["base_url"] = checked_base_url(base_url, "--base-url", None, problems)
     site = link_site(cables, content, problems)
     for cid, ann in content.annotations.items():
         if cid not in site.cables:
@@ -68,15 +71,38 @@ def check(content_dir: Path, problems: Problems) -> tuple[Site, dict]:
     return site, joined
 
 
-def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False) -> Problems:
+def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False,
+          base_url: str | None = None) -> Problems:
     """Check, then render and write the whole site; the previous site stays if anything fails midway."""
-    site, joined = check(content_dir, problems)
+    if not replaceable(output, problems):
+        return problems
+    site, joined = check(content_dir, problems, base_url)
+    if problems.errors and preview and (output / BUILD_MARK).exists():
+        return problems  # the preview keeps serving the last good site and shows these problems
     try:
         render_all(output, site, joined, preview)
     except TemplateError as e:
         name = getattr(e, "filename", None) or getattr(e, "name", None) or "templates"
         problems.error(str(name), getattr(e, "lineno", None), f"template error: {e.message or e}; the previous site is kept")
     return problems
+
+
+def replaceable(output: Path, problems: Problems) -> bool:
+    """Refuse to replace a folder that holds something other than an earlier build."""
+    if not output.exists():
+        return True
+    if not output.is_dir():
+        problems.error(str(output), None, "the output is a file, not a folder; nothing was written")
+        return False
+    if any(output.iterdir()) and not (output / BUILD_MARK).exists():
+        problems.error(str(output), None, f"not replaced: this folder is not empty and has no {BUILD_MARK}, so it "
+                                          "is not a site built here; choose another --output or remove it")
+        return False
+    return True
+
+
+BUILD_MARK = "catalog.json"
+"""Every build writes it; a folder holding it may be replaced by the next build."""
 
 
 def mentions_of(joined: dict) -> dict[str, list[tuple[str, str]]]:
@@ -88,28 +114,35 @@ def mentions_of(joined: dict) -> dict[str, list[tuple[str, str]]]:
 
 
 def render_all(output: Path, site: Site, joined: dict, preview: bool = False) -> None:
-    """Render every page into a fresh folder and swap it in."""
+    """Render every page and data file into a fresh folder and swap it in."""
     env = environment(preview)
     content = site.content
+    settings = content.site
     cable_link = linker(site.cables, "../../")
+    html_pages: list[str] = []
     with atomic_tree(output) as out:
-        def page(path: str, template: str, ctx: dict) -> None:
+        def write(path: str, text: str) -> None:
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(env.get_template(template).render(ctx), encoding="utf-8", newline="\n")
+            target.write_text(text, encoding="utf-8", newline="")
+
+        def page(path: str, template: str, ctx: dict) -> None:
+            write(path, env.get_template(template).render(ctx))
+            if path.endswith(".html") and path != "404.html":
+                html_pages.append(path)
 
         page("index.html", "index.html", pages.home_context(site))
         for cid, c in site.cables.items():
-            ctx = cable_context(c, joined[cid], content, cable_link, "../../")
-            ctx.update(pages.cable_extras(site, cid, "../../"))
-            page(f"cables/{cid}/index.html", "cable.html", ctx)
+            page(f"cables/{cid}/index.html", "cable.html", pages.cable_page_context(site, cid, joined[cid], cable_link))
             page(f"cables/{cid}/source.html", "source.html", source_context(c, content, "../../"))
-            folder = out / "cables" / cid
-            (folder / ctx["source"]["href"]).write_bytes(c.source.data)
-            url = url_for(content.site, f"cables/{cid}/")
-            (folder / f"{cid}.bib").write_text(cite.bibtex(c, content.site, url), encoding="utf-8")
-            (folder / f"{cid}.ris").write_bytes(cite.ris(c, content.site, url).encode("utf-8"))
-            (folder / f"{cid}.csl.json").write_text(cite.csl_json(c, content.site, url), encoding="utf-8")
+            files = data.cable_files(cid, c)
+            (out / files["source"]).write_bytes(c.source.data)
+            url = url_for(settings, f"cables/{cid}/")
+            write(f"cables/{cid}/{cid}.bib", cite.bibtex(c, settings, url))
+            write(f"cables/{cid}/{cid}.ris", cite.ris(c, settings, url))
+            write(f"cables/{cid}/{cid}.csl.json", cite.csl_json(c, settings, url))
+            write(files["json"], json.dumps(data.cable_record(site, cid, joined[cid]), ensure_ascii=False,
+                                            indent=1) + "\n")
         mentions = mentions_of(joined)
         for kind, (folder_name, _) in ENTRY_PAGES.items():
             table = {"person": content.people, "organization": content.organizations, "term": content.glossary}[kind]
@@ -126,6 +159,17 @@ def render_all(output: Path, site: Site, joined: dict, preview: bool = False) ->
         page("threads/index.html", "threads.html", pages.thread_index_context(site))
         for t in site.threads:
             page(f"threads/{t.slug}/index.html", "thread.html", pages.thread_context(site, t))
+            page(f"threads/{t.slug}/feed.xml", "feed.xml", feeds.thread_feed_context(site, t))
         page("about/index.html", "page.html", pages.page_context(site, "about", "About this edition"))
         page("how-to-read/index.html", "page.html", pages.page_context(site, "how-to-read", "How to read a cable"))
+        page("404.html", "404.html", pages.not_found_context(site))
+        page("feed.xml", "feed.xml", feeds.cables_feed_context(site))
+        rows = data.catalog_rows(site)
+        write("catalog.csv", data.catalog_csv(rows))
+        if settings["base_url"]:
+            for name, ctx in feeds.sitemap_files(settings, html_pages).items():
+                page(name, "sitemap.xml", ctx)
+        write("robots.txt", feeds.robots(settings))
+        write(".nojekyll", "")
         shutil.copytree(ASSETS, out / "assets")
+        write(BUILD_MARK, data.catalog_json(site, rows))  # last: its presence marks a complete build

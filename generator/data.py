@@ -1,0 +1,150 @@
+"""The edition as data: one JSON record per cable (the model plus the editorial layer), the catalog of
+every cable (JSON and CSV), and the schema.org description embedded in each cable page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from . import __version__
+from .annotations import Joined
+from .content import RELATIONS
+from .ids import origin_from_station
+from .inspect import as_json
+from .link import Site
+from .render import source_name, tag_rows
+
+SCHEMA_VERSION = 1
+"""Raised when a key of the records below changes meaning or disappears (adding keys does not raise it)."""
+
+CATALOG_FIELDS = ("id", "created", "origin", "classification", "caveats", "subject", "tags", "references",
+                  "partial", "annotated", "threads", "page", "json", "source", "sha256")
+"""Columns of catalog.csv and keys of each row of catalog.json, in this order."""
+
+
+def site_url(settings: dict, path: str) -> str:
+    """An address for data: absolute where base_url is set, else relative to the site root."""
+    base = settings.get("base_url", "")
+    return f"{base}/{path}" if base else path
+
+
+def cable_files(cid: str, cable) -> dict[str, str]:
+    """Paths, from the site root, of what the site holds for one cable."""
+    folder = f"cables/{cid}/"
+    return {"page": folder, "source": folder + source_name(cable), "json": f"{folder}{cid}.json",
+            "text": folder + "source.html"}
+
+
+def cable_record(site: Site, cid: str, joined: Joined) -> dict:
+    """The JSON record of one cable: the parser's model (as `inspect --json`) and what the editors added."""
+    cable = site.cables[cid]
+    settings = site.content.site
+    record = {"schema": SCHEMA_VERSION, **as_json(cable)}
+    record["source"] = {**record["source"], "path": Path(cable.source.path).name, "bytes": len(cable.source.data)}
+    ann = site.content.annotations.get(cid)
+    record["editorial"] = {
+        "headnote": ann.headnote if ann else None,
+        "notes": [{"number": n.number, "paragraph": n.paragraph, "anchor": n.anchor_id, "html": n.html}
+                  for n in joined.notes],
+        "sic": list(ann.sic) if ann else [],
+        "mentions": {key: labels for key, labels in sorted(joined.mentions.items())},
+        "tags": [{"code": t["code"], "definition": t["definition"], "source": t["source"],
+                  "verified": t["verified"]} for t in tag_rows(cable, site.content)],
+        "threads": [thread_entry(site, cid, e) for e in site.in_threads.get(cid, [])],
+        "cited_by": [{"id": citing, "reference": anchor} for citing, anchor in site.cited_by.get(cid, [])],
+    }
+    record["urls"] = {k: site_url(settings, v) for k, v in cable_files(cid, cable).items()}
+    return record
+
+
+def thread_entry(site: Site, cid: str, entry: dict) -> dict:
+    t = entry["thread"]
+    links = []
+    for lk in t.links:
+        if cid not in (lk.source.cable, lk.target.cable):
+            continue
+        links.append({"from": {"cable": lk.source.cable, "paragraphs": list(lk.source.paragraphs)},
+                      "to": {"cable": lk.target.cable, "paragraphs": list(lk.target.paragraphs)},
+                      "relation": lk.relation, "words": RELATIONS[lk.relation][0], "note": lk.note})
+    return {"slug": t.slug, "title": t.title, "url": site_url(site.content.site, f"threads/{t.slug}/"),
+            "previous": entry["previous"], "next": entry["next"], "links": links}
+
+
+def catalog_rows(site: Site) -> list[dict]:
+    """One row per cable, in the edition's order (by date, then id)."""
+    settings = site.content.site
+    rows = []
+    for cid, c in site.cables.items():
+        files = cable_files(cid, c)
+        rows.append({
+            "id": cid, "created": c.created, "origin": c.origin, "classification": c.classification,
+            "caveats": list(c.caveats), "subject": c.subject, "tags": list(c.tags),
+            "references": [r.id for r in c.references if r.id], "partial": c.partial,
+            "annotated": cid in site.content.annotations,
+            "threads": [e["thread"].slug for e in site.in_threads.get(cid, [])],
+            "page": site_url(settings, files["page"]), "json": site_url(settings, files["json"]),
+            "source": site_url(settings, files["source"]), "sha256": c.source.sha256,
+        })
+    return rows
+
+
+def catalog_json(site: Site, rows: list[dict]) -> str:
+    settings = site.content.site
+    doc = {"schema": SCHEMA_VERSION, "title": settings["title"], "base_url": settings["base_url"] or None,
+           "generator": f"cable-edition {__version__}", "count": len(rows), "fields": list(CATALOG_FIELDS),
+           "cables": rows}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def catalog_csv(rows: list[dict]) -> str:
+    """The catalog as CSV (RFC 4180, UTF-8); lists are joined with spaces, booleans written true/false."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(CATALOG_FIELDS)
+    for r in rows:
+        w.writerow([" ".join(v) if isinstance(v, list) else ("true" if v else "false") if isinstance(v, bool)
+                    else "" if v is None else v for v in (r[k] for k in CATALOG_FIELDS)])
+    return out.getvalue()
+
+
+def json_ld(site: Site, cid: str) -> dict:
+    """schema.org description of a cable page: an archival message with its date, sender, id and markings."""
+    c = site.cables[cid]
+    settings = site.content.site
+    files = cable_files(cid, c)
+    doc: dict = {
+        "@context": "https://schema.org",
+        "@type": ["ArchiveComponent", "Message"],
+        "identifier": c.id,
+        "name": c.subject or c.id,
+        "inLanguage": "en",
+        "isPartOf": {"@type": "Collection", "name": settings["title"]},
+        "encoding": {"@type": "MediaObject", "contentUrl": site_url(settings, files["source"]),
+                     "sha256": c.source.sha256, "contentSize": f"{len(c.source.data)} bytes"},
+    }
+    if settings.get("base_url"):
+        doc["url"] = doc["@id"] = site_url(settings, files["page"])
+        doc["isPartOf"]["url"] = settings["base_url"] + "/"
+    if c.created:
+        doc["dateCreated"] = doc["dateSent"] = c.created
+    if c.origin:
+        doc["creator"] = doc["sender"] = {"@type": "GovernmentOrganization", "name": c.origin}
+    if c.to:
+        doc["recipient"] = [{"@type": "GovernmentOrganization", "name": origin_from_station(r.name) or r.name}
+                            for r in c.to]
+    marks = [("classification", c.classification)] + [("caveat", cv) for cv in c.caveats]
+    doc["additionalProperty"] = [{"@type": "PropertyValue", "name": n, "value": v} for n, v in marks if v]
+    about = []
+    for t in tag_rows(c, site.content):
+        term = {"@type": "DefinedTerm", "termCode": t["code"], "inDefinedTermSet": "TAGS (Traffic Analysis by "
+                "Geography and Subject)"}
+        if t["definition"]:
+            term["name"] = t["definition"]
+        about.append(term)
+    if about:
+        doc["about"] = about
+    if c.summary:
+        doc["abstract"] = c.summary.text
+    return doc
