@@ -28,7 +28,7 @@ from .render import ASSETS, ENTRY_PAGES, cable_context, entries_context, environ
 from .write import atomic_tree
 
 
-def read_site(content_dir: Path, problems: Problems) -> tuple[list[Cable], Content]:
+def read_site(content_dir: Path, problems: Problems, cache: dict | None = None) -> tuple[list[Cable], Content]:
     """Read the cables and the editorial layer."""
     cables = []
     seen: dict[str, str] = {}
@@ -38,7 +38,7 @@ def read_site(content_dir: Path, problems: Problems) -> tuple[list[Cable], Conte
                                                          if p.is_file() and p.suffix.lower() in CABLE_SUFFIXES)
     if not folder.is_dir() and not sources:
         problems.error(str(content_dir), None, "no cables: neither a cables/ folder nor cable files here")
-    for c in read_cables(sources, problems):
+    for c in read_cables(sources, problems, cache):
         if c.id in seen:
             problems.error(c.source.path, None, f"cable {c.id} is also in {seen[c.id]}; the second is left out")
             continue
@@ -47,9 +47,10 @@ def read_site(content_dir: Path, problems: Problems) -> tuple[list[Cable], Conte
     return cables, load_content(content_dir, problems)
 
 
-def check(content_dir: Path, problems: Problems, base_url: str | None = None) -> tuple[Site, dict]:
+def check(content_dir: Path, problems: Problems, base_url: str | None = None,
+          cache: dict | None = None) -> tuple[Site, dict]:
     """Read and link everything, and check every reference the editor wrote; write nothing."""
-    cables, content = read_site(content_dir, problems)
+    cables, content = read_site(content_dir, problems, cache)
     if base_url is not None:
         content.site["base_url"] = checked_base_url(base_url, "--base-url", None, problems)
     site = link_site(cables, content, problems)
@@ -72,11 +73,11 @@ def check(content_dir: Path, problems: Problems, base_url: str | None = None) ->
 
 
 def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False,
-          base_url: str | None = None) -> Problems:
+          base_url: str | None = None, cache: dict | None = None) -> Problems:
     """Check, then render and write the whole site; the previous site stays if anything fails midway."""
     if not replaceable(output, problems):
         return problems
-    site, joined = check(content_dir, problems, base_url)
+    site, joined = check(content_dir, problems, base_url, cache)
     if problems.errors and preview and (output / BUILD_MARK).exists():
         return problems  # the preview keeps serving the last good site and shows these problems
     try:
