@@ -239,7 +239,7 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
         "portion_source": decode.PORTION_SOURCE,
         "notes": [{"n": n.number, "id": n.anchor_id, "para": n.paragraph, "html": n.html} for n in joined.notes],
         "source": {"href": source_name(cable), "sha256": cable.source.sha256, "bytes": len(cable.source.data),
-                   "format": cable.source.format, "view": "source.html"},
+                   "format": cable.source.format, "view": "source.html", "json": f"{cable.id}.json"},
         "citation": {
             "chicago": cite.chicago(cable, site, url),
             "bibtex": cite.bibtex(cable, site, url),
