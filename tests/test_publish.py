@@ -289,3 +289,21 @@ def test_catalog_lists_every_cable(published):
     for row in rows:
         local = published / row["source"].removeprefix("https://example.org/edition/")
         assert hashlib.sha256(local.read_bytes()).hexdigest() == row["sha256"]
+
+
+def test_pages_workflow_tests_builds_and_deploys_with_the_official_actions():
+    import yaml
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
+    assert flow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key `on` as True
+    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build_steps = flow["jobs"]["build"]["steps"]
+    uses = [s["uses"].split("@")[0] for s in build_steps if "uses" in s]
+    assert uses == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
+                    "actions/upload-pages-artifact"]
+    runs = "\n".join(s.get("run", "") for s in build_steps)
+    assert "pip install -e '.[test]'" in runs and "pytest" in runs
+    assert 'build.py build --strict --base-url "${{ steps.pages.outputs.base_url }}"' in runs
+    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"] == {"path": "site", "include-hidden-files": True}  # or .nojekyll is left out
+    deploy = flow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
