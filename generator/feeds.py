@@ -7,9 +7,11 @@ content give the same files.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 
 from .link import Site
 from .render import excerpt
+from .write import source_date_epoch
 
 FEED_SIZE = 100
 """Entries in the edition's feed: the newest cables by date."""
@@ -17,7 +19,6 @@ FEED_SIZE = 100
 SITEMAP_SIZE = 50_000
 """URLs per sitemap file, the protocol's limit; beyond it sitemap.xml becomes an index of files."""
 
-EPOCH = "1970-01-01T00:00:00Z"
 
 
 def absolute(settings: dict, path: str, root: str) -> str:
@@ -53,7 +54,13 @@ def feed_frame(site: Site, title: str, path: str, page: str, root: str, entries:
     return {"title": title, "subtitle": settings.get("description", ""), "language": settings["language"],
             "id": stable_id(settings, path, f"feed:{path}"), "self_href": absolute(settings, path, root),
             "alternate": absolute(settings, page, root), "author": settings.get("editor") or settings["title"],
-            "updated": max((e["updated"] for e in entries), default=EPOCH), "entries": entries}
+            "updated": max((e["updated"] for e in entries), default=None) or fallback_date(), "entries": entries}
+
+
+def fallback_date() -> str:
+    """The date of a feed with no dated entry: SOURCE_DATE_EPOCH where set, else the Unix epoch (never the clock)."""
+    epoch = source_date_epoch() or 0
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def cables_feed_context(site: Site) -> dict:

@@ -201,7 +201,7 @@ def local_address(host: str, port: int) -> str:
 def serve(content: Path, output: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build once, then serve `output` and rebuild when content/, templates/ or the assets change."""
     global PREVIEW
-    preview = PREVIEW = Preview(content.resolve(), output.resolve(), local_address(host, port))
+    preview = PREVIEW = Preview(content, output.resolve(), local_address(host, port))
     preview.rebuild()
     preview.output.mkdir(parents=True, exist_ok=True)
     folders = [preview.content, TEMPLATES] + ([ASSETS] if not ASSETS.is_relative_to(TEMPLATES) else [])

@@ -307,3 +307,11 @@ def test_pages_workflow_tests_builds_and_deploys_with_the_official_actions():
     assert upload["with"] == {"path": "site", "include-hidden-files": True}  # or .nojekyll is left out
     deploy = flow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_a_feed_without_dated_entries_takes_source_date_epoch(monkeypatch):
+    from generator.feeds import fallback_date
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1193630880")
+    assert fallback_date() == "2007-10-29T04:08:00Z"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert fallback_date() == "1970-01-01T00:00:00Z"
