@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -14,31 +13,17 @@ from generator.errors import Problems
 from generator.site import build
 
 from .conftest import ROOT, need_shared
+from .pages_server import Links
 from .test_bad_input import run
-
-
-class Page(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if a.get("id"):
-            self.ids.add(a["id"])
-        for key in ("href", "src"):
-            if a.get(key) and not (tag == "link" and a.get("rel") == "icon"):
-                self.links.append(a[key])
 
 
 def crawl(site: Path) -> tuple[int, list[str]]:
     """Check every internal link and fragment of every page against the files; return (links, broken)."""
-    pages: dict[Path, Page] = {}
+    pages: dict[Path, Links] = {}
     for path in site.rglob("*.html"):
         if path.name == "404.html" and path.parent == site:
             continue  # served at any address, so its links start from the site's path: see test_publish
-        p = Page()
+        p = Links()
         p.feed(path.read_text(encoding="utf-8"))
         pages[path.resolve()] = p
     broken, count = [], 0
