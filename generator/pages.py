@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from .content import RELATIONS, ParaRef, Thread, slug
@@ -9,7 +10,7 @@ from .decode import decode_header
 from .link import Site, tag_path
 from .markup import render as markdown
 from . import data
-from .render import banner_view, cable_context, excerpt, page_frame
+from .render import asset_urls, banner_view, cable_context, excerpt, page_frame
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -263,6 +264,44 @@ def timeline(site: Site, t: Thread, root: str) -> dict:
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     return {"width": width, "height": 200, "axis_y": 130, "events": events, "cables": cables, "ticks": ticks,
             "start": start.isoformat(), "end": end.isoformat()}
+
+
+# --- search --------------------------------------------------------------------------------------
+
+SEARCH_FILTERS = (("type", "Kind of page"), ("tag", "TAGS"), ("origin", "Origin"),
+                  ("classification", "Classification"), ("year", "Year"))
+"""The search page's filters, in order: the names the pages give Pagefind, and their labels."""
+
+
+def search_context(site: Site) -> dict:
+    """The search page: a plain form whose filters list every value the collection has, with counts."""
+    root = "../"
+    ctx = base(site, root, "Search", "search/", "Search the text of the cables, the notes and the entries")
+    counts: dict[str, Counter] = {name: Counter() for name, _ in SEARCH_FILTERS}
+    for c in site.cables.values():
+        counts["type"]["Cable"] += 1
+        counts["tag"].update(c.tags)
+        counts["origin"][c.origin or "unknown"] += 1
+        counts["classification"][c.classification or "unmarked"] += 1
+        if c.created:
+            counts["year"][c.created[:4]] += 1
+    counts["type"].update({"Thread": len(site.threads), "Person": len(site.content.people),
+                           "Organization": len(site.content.organizations),
+                           "Glossary term": len(site.content.glossary)})
+    definitions = {code: (row.get("definition") or "") for code, row in site.content.tags.items()
+                   if row.get("definition_confidence") != "code_only"}
+    groups = []
+    for name, label in SEARCH_FILTERS:
+        values = sorted((v, n) for v, n in counts[name].items() if n)
+        if name == "type":
+            order = ["Cable", "Thread", "Person", "Organization", "Glossary term"]
+            values = sorted(values, key=lambda vn: order.index(vn[0]))
+        groups.append({"name": name, "label": label, "open": name in ("type", "year"),
+                       "choices": [{"value": v, "count": n, "id": f"f-{name}-{slug(v)}",
+                                   "title": definitions.get(v) if name == "tag" else None} for v, n in values]})
+    ctx.update({"filters": groups, "ways_in": index_links(site, root), "csp_script": " 'wasm-unsafe-eval'",
+                "pagefind": f"{root}pagefind/pagefind.js", "search_js": asset_urls(root)["search"]})
+    return ctx
 
 
 # --- the cable page --------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def page_frame(site: dict, root: str, path: str, title: str, description: str, o
         og.append(("og:url", url))
     return {"root": root, "site": site, "title": title, "description": description, "canonical": url,
             "og": og, "feeds": [{"title": f"{site['title']}: cables", "href": f"{root}feed.xml"}],
-            "assets": asset_urls(root)}
+            "assets": asset_urls(root), "csp_script": ""}
 
 
 def banner_view(cable: Cable) -> dict:
@@ -221,6 +221,10 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             "to": [cite.recipient(cable)] if cable.to else [],
         },
         "times": times(cable),
+        # Pagefind leaves out of a sorted list the pages without the key: undated cables sort last both ways.
+        "search": {"date": (cable.created or "")[:10] or None, "year": (cable.created or "")[:4] or None,
+                   "newest": (cable.created or "")[:10] or "0000-00-00",
+                   "oldest": (cable.created or "")[:10] or "9999-99-99"},
         "banner": banner_view(cable),
         "tags": [{**t, "href": f"{root}tags/{tag_path(t['code'])}/"} for t in tag_rows(cable, content)],
         "index_links": {
@@ -269,6 +273,9 @@ def source_context(cable: Cable, content: Content, root: str) -> dict:
     }
 
 
+SEARCH_TYPES = {"person": "Person", "organization": "Organization", "term": "Glossary term"}
+"""The search page's "type" filter value for each kind of entry page."""
+
 ENTRY_PAGES = {"person": ("people", "People"), "organization": ("organizations", "Organizations"),
                "term": ("glossary", "Glossary")}
 
@@ -284,7 +291,7 @@ def entries_context(kind: str, entries: dict[str, Entry], mentions: dict[str, li
                      "mentions": [{"cable": c, "para": p, "href": link_cable(c, p)}
                                   for c, p in mentions.get(f"{kind}:{e.key}", [])]})
     return {**page_frame(content.site, "../", f"{folder}/", title, f"{title} in this edition"),
-            "kind": kind, "entries": rows}
+            "kind": kind, "entries": rows, "search_type": SEARCH_TYPES[kind]}
 
 
 @lru_cache(maxsize=None)
@@ -296,4 +303,5 @@ def asset_versions() -> dict[str, str]:
 def asset_urls(root: str) -> dict[str, str]:
     v = asset_versions()
     return {"css": f"{root}assets/style.css?v={v.get('style.css', '')}",
-            "js": f"{root}assets/cable.js?v={v.get('cable.js', '')}"}
+            "js": f"{root}assets/cable.js?v={v.get('cable.js', '')}",
+            "search": f"{root}assets/search.js?v={v.get('search.js', '')}"}

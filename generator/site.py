@@ -15,7 +15,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from . import cite, data, feeds, pages
+from . import cite, data, feeds, pages, search
 from .pages import linker
 from .annotations import Matcher, join
 from .content import Content, checked_base_url, load_content, slug
@@ -81,7 +81,9 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
     if problems.errors and preview and (output / BUILD_MARK).exists():
         return problems  # the preview keeps serving the last good site and shows these problems
     try:
-        render_all(output, site, joined, preview)
+        render_all(output, site, joined, problems, preview)
+    except search.SearchIndexError as e:
+        problems.error("pagefind", None, f"{e}; the previous site is kept")
     except TemplateError as e:
         name = getattr(e, "filename", None) or getattr(e, "name", None) or "templates"
         problems.error(str(name), getattr(e, "lineno", None), f"template error: {e.message or e}; the previous site is kept")
@@ -114,7 +116,7 @@ def mentions_of(joined: dict) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def render_all(output: Path, site: Site, joined: dict, preview: bool = False) -> None:
+def render_all(output: Path, site: Site, joined: dict, problems: Problems, preview: bool = False) -> None:
     """Render every page and data file into a fresh folder and swap it in."""
     env = environment(preview)
     content = site.content
@@ -164,6 +166,7 @@ def render_all(output: Path, site: Site, joined: dict, preview: bool = False) ->
         page("about/index.html", "page.html", pages.page_context(site, "about", "About this edition"))
         page("how-to-read/index.html", "page.html", pages.page_context(site, "how-to-read", "How to read a cable"))
         page("404.html", "404.html", pages.not_found_context(site))
+        page("search/index.html", "search.html", pages.search_context(site))
         page("feed.xml", "feed.xml", feeds.cables_feed_context(site))
         rows = data.catalog_rows(site)
         write("catalog.csv", data.catalog_csv(rows))
@@ -173,4 +176,12 @@ def render_all(output: Path, site: Site, joined: dict, preview: bool = False) ->
         write("robots.txt", feeds.robots(settings))
         write(".nojekyll", "")
         shutil.copytree(ASSETS, out / "assets")
+        if search.available():
+            report = search.index(out)
+            if report.reproducible:
+                problems.add("pagefind", None, "the search bundle is left as Pagefind wrote it, so two builds may "
+                                               f"differ in pagefind/ ({report.reproducible})")
+        else:
+            problems.add("pagefind", None, "search is not indexed: the pagefind package is not installed "
+                                           "(pip install 'pagefind[bin]'); the search page will say so")
         write(BUILD_MARK, data.catalog_json(site, rows))  # last: its presence marks a complete build

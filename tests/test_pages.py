@@ -123,7 +123,7 @@ def test_page_content_of_3239(seed_site):
     assert "released by WikiLeaks, not declassified" in page
     assert "2007-05-15 03:01 UTC" in page and "2007-05-15 11:01 (UTC+08:00, Asia/Shanghai)" in page
     assert "foreign government information" in page
-    assert "<details class=\"header-decoded\">" in page
+    assert "<details class=\"header-decoded\" data-pagefind-ignore>" in page
     assert "DE = from RUEHBJ (AMEMBASSY BEIJING), message 3239, section 1, sent on day 135 (May 15) at 03:01Z" in page
     assert "RUEHC = DEPT OF STATE WASHINGTON DC" in page
     assert 'title="Sensitive But Unclassified">(SBU)</abbr>' in page

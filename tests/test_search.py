@@ -1,0 +1,176 @@
+"""Search: Pagefind indexes only the text, and the search page works in a real browser, under a sub-path,
+with the page's Content-Security-Policy in force."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from generator.errors import Problems
+from generator.site import build
+
+from .browser import browser  # noqa: F401  (a fixture)
+from .conftest import ROOT
+from .pages_server import pages_server
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The seed site, built for and served under /REPO/ as on GitHub Pages."""
+    with pages_server("/REPO/") as (server, mount):
+        base = f"http://127.0.0.1:{server.server_port}/REPO"
+        out = tmp_path_factory.mktemp("search") / "site"
+        problems = build(ROOT / "content", out, Problems(), base_url=base)
+        assert not problems.errors and not problems.warnings, [str(p) for p in problems]
+        mount(out)
+        yield base, out
+
+
+@pytest.fixture
+def page(browser, served):  # noqa: F811
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    yield page
+    context.close()
+
+
+def result_ids(page) -> list[str]:
+    return page.locator("#cable-results .result h3 .id").all_inner_texts()
+
+
+def test_the_index_holds_only_the_marked_pages(served):
+    base, out = served
+    bundle = out / "pagefind"
+    assert (bundle / "pagefind.js").exists()
+    assert len(list((bundle / "fragment").iterdir())) == 2 + 1 + 3  # cables, the thread, three entry pages
+
+
+def test_boilerplate_is_marked_out_of_the_index(served):
+    base, out = served
+    page = (out / "cables" / "07BEIJING3239" / "index.html").read_text()
+    body = page.split("data-pagefind-body", 1)[1]
+    for marker in ('class="meta"', 'class="header-decoded"', 'class="cite"', 'class="source"', 'class="para-head"',
+                   'class="cite-para"', 'class="legend"', 'class="threads"'):
+        assert re.search(marker + r'[^>]*data-pagefind-ignore', body), marker
+    assert "data-pagefind-body" not in (out / "index.html").read_text()  # home, indexes, 404: not indexed
+    assert "data-pagefind-body" not in (out / "tags" / "index.html").read_text()
+    assert "data-pagefind-body" not in (out / "cables" / "07BEIJING3239" / "source.html").read_text()
+
+
+def test_search_workshop_filter_and_follow_a_result(page, served):
+    base, out = served
+    page.goto(f"{base}/")
+    page.fill("#site-search", "workshop")  # the box every page carries
+    page.press("#site-search", "Enter")
+    page.wait_for_selector("#cable-results .result")
+    assert page.url.startswith(f"{base}/search/?q=workshop")
+    assert result_ids(page) == ["07BEIJING6872", "07BEIJING3239"]
+    first = page.locator("#cable-results .result").first
+    assert "UNCLASSIFIED//FOR OFFICIAL USE ONLY" in first.inner_text()
+    assert first.locator("mark").count() >= 1 and "orkshop" in first.locator("mark").first.inner_text()
+    assert page.locator("#other-results .result").count() >= 1  # the thread and the entries that say it
+
+    page.click("summary:has-text('TAGS')")
+    page.check("input[name=tag][value=KCRS]")
+    expect(page.locator("#other-results")).to_be_hidden()
+    assert "tag=KCRS" in page.url
+    assert result_ids(page) == ["07BEIJING6872", "07BEIJING3239"]
+    page.check("input[name=tag][value=PGOV]")  # either tag: still both
+    page.uncheck("input[name=tag][value=KCRS]")
+    expect(page.locator("#cable-results .result")).to_have_count(1)
+    assert result_ids(page) == ["07BEIJING6872"]
+    assert page.inner_text("label[for=f-tag-kcrs] .count") == "(1)"
+
+    link = page.locator("#cable-results .result h3 a").first
+    href = link.get_attribute("href")
+    assert re.fullmatch(r"/REPO/cables/07BEIJING6872/#p\d+", href), href
+    link.click()
+    page.wait_for_url(re.compile(r".*/cables/07BEIJING6872/#p\d+$"))
+    target = page.evaluate("document.querySelector(':target') && document.querySelector(':target').id")
+    assert target == href.rsplit("#", 1)[1]
+    assert page.evaluate("document.querySelector(':target').classList.contains('para')")
+    assert page.locator(f"#{target}").inner_text().lower().count("workshop") >= 1
+    assert not page.problems, page.problems
+
+
+def test_sort_by_date_and_filters_alone(page, served):
+    base, out = served
+    page.goto(f"{base}/search/?q=workshop&sort=date-asc")
+    page.wait_for_selector("#cable-results .result")
+    assert result_ids(page) == ["07BEIJING3239", "07BEIJING6872"]
+    page.select_option("#sort", "date-desc")
+    expect(page.locator("#cable-results .result .id").first).to_have_text("07BEIJING6872")
+    page.goto(f"{base}/search/?classification=CONFIDENTIAL")  # no words: every cable the filters leave
+    page.wait_for_selector("#cable-results .result")
+    assert result_ids(page) == ["07BEIJING3239"]
+    assert not page.problems, page.problems
+
+
+def test_a_paragraph_hit_links_to_its_paragraph(page, served):
+    base, out = served
+    page.goto(f"{base}/search/?q=Darfur")
+    page.wait_for_selector("#cable-results .result")
+    href = page.locator("#cable-results .result h3 a").first.get_attribute("href")
+    cid, para = re.search(r"cables/(\w+)/#(p\w+)$", href).groups()
+    html = (out / "cables" / cid / "index.html").read_text()
+    block = re.split(r'<div class="para[ "]', html.split(f'id="{para}"', 1)[1], maxsplit=1)[0]
+    assert "Darfur" in block
+
+
+def test_without_javascript_the_page_says_so(browser, served):  # noqa: F811
+    base, out = served
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}/search/?q=workshop")
+    notice = page.locator("main p.notice")
+    assert notice.is_visible() and "needs JavaScript, which is off" in notice.inner_text()
+    assert page.locator("main a[href='../tags/']").first.is_visible()
+    context.close()
+
+
+def test_the_search_page_csp_allows_webassembly_and_nothing_inline(served):
+    base, out = served
+    html = (out / "search" / "index.html").read_text()
+    csp = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
+    assert "script-src 'self' 'wasm-unsafe-eval';" in csp
+    assert "unsafe-inline" not in csp
+    cable = (out / "cables" / "07BEIJING3239" / "index.html").read_text()
+    assert "wasm-unsafe-eval" not in cable  # only the search page runs WebAssembly
+
+
+def test_a_failing_indexer_keeps_the_previous_site(tmp_path, monkeypatch):
+    from generator import search
+    out = tmp_path / "site"
+    assert not build(ROOT / "content", out, Problems()).errors
+    before = sorted(p.name for p in out.iterdir())
+
+    def broken(site: Path):
+        raise search.SearchIndexError("Pagefind failed: out of memory, say")
+
+    monkeypatch.setattr(search, "index", broken)
+    problems = build(ROOT / "content", out, Problems())
+    assert [str(p) for p in problems.errors] == [
+        "pagefind: error: Pagefind failed: out of memory, say; the previous site is kept"]
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_undated_cables_keep_a_place_in_date_order(seed_3239):
+    """Pagefind drops pages without the sort key from a sorted list; undated cables sort last either way."""
+    import dataclasses
+    from generator.annotations import Joined
+    from generator.content import Content, SITE_DEFAULTS
+    from generator.render import cable_context
+    content = Content(site=dict(SITE_DEFAULTS))
+    dated = cable_context(seed_3239, Joined(), content, lambda *a: None, "../../")["search"]
+    assert (dated["newest"], dated["oldest"], dated["year"]) == ("2007-05-15", "2007-05-15", "2007")
+    undated = dataclasses.replace(seed_3239, created=None)
+    keys = cable_context(undated, Joined(), content, lambda *a: None, "../../")["search"]
+    assert (keys["newest"], keys["oldest"], keys["year"], keys["date"]) == ("0000-00-00", "9999-99-99", None, None)
