@@ -296,7 +296,7 @@ def search_context(site: Site) -> dict:
         if name == "type":
             order = ["Cable", "Thread", "Person", "Organization", "Glossary term"]
             values = sorted(values, key=lambda vn: order.index(vn[0]))
-        groups.append({"name": name, "label": label, "open": name in ("type", "year"),
+        groups.append({"name": name, "label": label,
                        "choices": [{"value": v, "count": n, "id": f"f-{name}-{slug(v)}",
                                    "title": definitions.get(v) if name == "tag" else None} for v, n in values]})
     ctx.update({"filters": groups, "ways_in": index_links(site, root), "csp_script": " 'wasm-unsafe-eval'",

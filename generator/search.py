@@ -129,6 +129,8 @@ def canonical_files(bundle: Path) -> tuple[dict[Path, bytes], list[Path]]:
                 removes.append(path)
             filters.append([name, new])
         meta[3] = sorted(filters)
+        if len(meta) > 4 and isinstance(meta[4], list):
+            meta[4] = sorted(meta[4], key=lambda sort: str(sort[0]))  # the sort keys: hash-map order too
         payload, data = packed(meta)
         new_meta = f"{lang}_{short_hash(payload, 10)}"
         writes[bundle / f"pagefind.{new_meta}.pf_meta"] = data

@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -142,6 +143,23 @@ async def reload_after(base: str, change, timeout: float = 15) -> None:
         ws.close()
 
 
+def in_thread(coroutine) -> None:
+    """Run a coroutine to its end in a thread of its own (Playwright's sync API keeps a loop in this one)."""
+    errors = []
+
+    def work():
+        try:
+            asyncio.run(coroutine)
+        except BaseException as e:  # noqa: BLE001 - handed back to the test
+            errors.append(e)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(60)
+    if errors:
+        raise errors[0]
+
+
 def test_edit_rebuild_reload_and_failed_rebuild(preview):
     base, content, site, port = preview
     ann = content / "annotations" / "07BEIJING3239.yaml"
@@ -149,13 +167,13 @@ def test_edit_rebuild_reload_and_failed_rebuild(preview):
     original = ann.read_text()
     assert "Telegram from Embassy Beijing to" in original
     try:
-        asyncio.run(reload_after(base, lambda: ann.write_text(
+        in_thread(reload_after(base, lambda: ann.write_text(
             original.replace("Telegram from Embassy Beijing to", "Telegram from Embassy Beijing EDITED to"))))
         first = fetch(page)[2].decode()
         assert "EDITED" in first and "preview-problems" not in first
 
         # Broken YAML: the reload shows the last good page, with the problem named by file and line.
-        asyncio.run(reload_after(base, lambda: ann.write_text(original.replace("cable:", "notes: [\ncable:", 1))))
+        in_thread(reload_after(base, lambda: ann.write_text(original.replace("cable:", "notes: [\ncable:", 1))))
         shown = fetch(page)[2].decode()
         assert "EDITED" in shown
         assert 'class="preview-problems"' in shown and "The last rebuild failed" in shown
@@ -166,11 +184,11 @@ def test_edit_rebuild_reload_and_failed_rebuild(preview):
         # A note on a paragraph the cable does not have is an error too; the site stays as it was.
         bad_note = original.replace("notes:\n", "notes:\n  - paragraph: \"99\"\n    text: \"nowhere\"\n", 1)
         assert bad_note != original
-        asyncio.run(reload_after(base, lambda: ann.write_text(bad_note)))
+        in_thread(reload_after(base, lambda: ann.write_text(bad_note)))
         shown = fetch(page)[2].decode()
         assert "EDITED" in shown and "a note on ¶99" in shown
 
-        asyncio.run(reload_after(base, lambda: ann.write_text(original)))
+        in_thread(reload_after(base, lambda: ann.write_text(original)))
         fixed = fetch(page)[2].decode()
         assert "EDITED" not in fixed and "preview-problems" not in fixed
     finally:

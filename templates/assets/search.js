@@ -50,6 +50,7 @@ function restoreForm() {
   form.elements.sort.value = params.get("sort") || "";
   for (const box of form.querySelectorAll("input[type=checkbox]")) {
     box.checked = params.getAll(box.name).includes(box.value);
+    if (box.checked) box.closest("details").open = true; // show what narrows the results
   }
 }
 
