@@ -16,7 +16,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    # Debian's chromium first; then Chrome, which GitHub's Ubuntu runners carry (their chromium-browser may
+    # be a stub that asks for a snap).
+    names = ("chromium", "google-chrome", "google-chrome-stable", "chromium-browser")
+    path = os.environ.get("CHROMIUM") or next((p for p in map(shutil.which, names) if p), None)
     if not path:
         message = ("no chromium on PATH: install Debian's package (apt-get install chromium) or set CHROMIUM "
                    "to its path")
