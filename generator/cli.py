@@ -1,8 +1,9 @@
-"""The command line: build (default), serve, inspect."""
+"""The command line: build (default), check, serve, inspect, import."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -62,6 +63,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(Path(args.content), Path(args.output), args.host, args.port)
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import Selection, import_cables, summary
+
+    for flag, day in (("--from", args.start), ("--to", args.end)):
+        if day and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            print(f"build.py import: error: {flag} {day!r} is not a date like 2007-01-31", file=sys.stderr)
+            return 2
+    source = Path(args.source)
+    if not source.exists():
+        print(f"{source}: error: no such file or folder", file=sys.stderr)
+        return 1
+    selection = Selection(origins=args.origin or [], tags=args.tag or [], start=args.start, end=args.end,
+                          ids=[i.upper() for i in args.id or []])
+    out = import_cables(source, Path(args.into), selection, replace=args.replace,
+                        progress=False if args.quiet else None)
+    status = report(out.problems, args.strict)
+    print(summary(out, Path(args.into)), file=sys.stderr)
+    return status
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="Build a documentary edition of diplomatic cables.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -90,6 +111,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(func=cmd_serve)
+    m = sub.add_parser("import", help="copy the cables of a cables.csv or a folder into a content folder, "
+                                      "one file per cable")
+    m.add_argument("source", metavar="SOURCE", help="a cables.csv, or a folder of WikiLeaks HTML pages or text files")
+    m.add_argument("--into", required=True, metavar="DIR", help="where to write, e.g. content/cables")
+    m.add_argument("--origin", action="append", metavar="PLACE", help="keep cables from this place (BEIJING); "
+                   "repeatable")
+    m.add_argument("--tag", action="append", metavar="CODE", help="keep cables with this TAGS code; repeatable")
+    m.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="keep cables dated on or after this day")
+    m.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="keep cables dated on or before this day")
+    m.add_argument("--id", action="append", metavar="ID", help="keep this cable; repeatable")
+    m.add_argument("--replace", action="store_true", help="overwrite files that hold other bytes")
+    m.add_argument("--quiet", action="store_true", help="no progress bar")
+    m.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    m.set_defaults(func=cmd_import)
     i = sub.add_parser("inspect", help="show what the parser reads from cable files")
     i.add_argument("paths", nargs="+", metavar="PATH", help="cable files or folders")
     i.add_argument("--json", action="store_true", help="one JSON object per cable per line (JSON Lines)")
@@ -98,7 +133,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = ("build", "check", "serve", "inspect")
+COMMANDS = ("build", "check", "serve", "inspect", "import")
 
 
 def main(argv: list[str] | None = None) -> int:
