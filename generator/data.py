@@ -14,7 +14,7 @@ from .content import RELATIONS
 from .ids import origin_from_station
 from .inspect import as_json
 from .link import Site
-from .render import source_name, tag_rows
+from .render import source_name, tag_rows, url_for
 
 SCHEMA_VERSION = 1
 """Raised when a key of the records below changes meaning or disappears (adding keys does not raise it)."""
@@ -22,12 +22,6 @@ SCHEMA_VERSION = 1
 CATALOG_FIELDS = ("id", "created", "origin", "classification", "caveats", "subject", "tags", "references",
                   "partial", "annotated", "threads", "page", "json", "source", "sha256")
 """Columns of catalog.csv and keys of each row of catalog.json, in this order."""
-
-
-def site_url(settings: dict, path: str) -> str:
-    """An address for data: absolute where base_url is set, else relative to the site root."""
-    base = settings.get("base_url", "")
-    return f"{base}/{path}" if base else path
 
 
 def cable_files(cid: str, cable) -> dict[str, str]:
@@ -55,7 +49,7 @@ def cable_record(site: Site, cid: str, joined: Joined) -> dict:
         "threads": [thread_entry(site, cid, e) for e in site.in_threads.get(cid, [])],
         "cited_by": [{"id": citing, "reference": anchor} for citing, anchor in site.cited_by.get(cid, [])],
     }
-    record["urls"] = {k: site_url(settings, v) for k, v in cable_files(cid, cable).items()}
+    record["urls"] = {k: url_for(settings, v, "") for k, v in cable_files(cid, cable).items()}
     return record
 
 
@@ -68,7 +62,7 @@ def thread_entry(site: Site, cid: str, entry: dict) -> dict:
         links.append({"from": {"cable": lk.source.cable, "paragraphs": list(lk.source.paragraphs)},
                       "to": {"cable": lk.target.cable, "paragraphs": list(lk.target.paragraphs)},
                       "relation": lk.relation, "words": RELATIONS[lk.relation][0], "note": lk.note})
-    return {"slug": t.slug, "title": t.title, "url": site_url(site.content.site, f"threads/{t.slug}/"),
+    return {"slug": t.slug, "title": t.title, "url": url_for(site.content.site, f"threads/{t.slug}/", ""),
             "previous": entry["previous"], "next": entry["next"], "links": links}
 
 
@@ -84,8 +78,8 @@ def catalog_rows(site: Site) -> list[dict]:
             "references": [r.id for r in c.references if r.id], "partial": c.partial,
             "annotated": cid in site.content.annotations,
             "threads": [e["thread"].slug for e in site.in_threads.get(cid, [])],
-            "page": site_url(settings, files["page"]), "json": site_url(settings, files["json"]),
-            "source": site_url(settings, files["source"]), "sha256": c.source.sha256,
+            "page": url_for(settings, files["page"], ""), "json": url_for(settings, files["json"], ""),
+            "source": url_for(settings, files["source"], ""), "sha256": c.source.sha256,
         })
     return rows
 
@@ -121,11 +115,11 @@ def json_ld(site: Site, cid: str) -> dict:
         "name": c.subject or c.id,
         "inLanguage": "en",
         "isPartOf": {"@type": "Collection", "name": settings["title"]},
-        "encoding": {"@type": "MediaObject", "contentUrl": site_url(settings, files["source"]),
+        "encoding": {"@type": "MediaObject", "contentUrl": url_for(settings, files["source"], ""),
                      "sha256": c.source.sha256, "contentSize": f"{len(c.source.data)} bytes"},
     }
     if settings.get("base_url"):
-        doc["url"] = doc["@id"] = site_url(settings, files["page"])
+        doc["url"] = doc["@id"] = url_for(settings, files["page"], "")
         doc["isPartOf"]["url"] = settings["base_url"] + "/"
     if c.created:
         doc["dateCreated"] = doc["dateSent"] = c.created

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime, timezone
 
 from .link import Site
-from .render import excerpt
+from .render import excerpt, url_for
 from .write import source_date_epoch
 
 FEED_SIZE = 100
@@ -23,8 +23,7 @@ SITEMAP_SIZE = 50_000
 
 def absolute(settings: dict, path: str, root: str) -> str:
     """A link from a feed: absolute under base_url, else relative to the feed file."""
-    base = settings.get("base_url", "")
-    return f"{base}/{path}" if base else (f"{root}{path}" or "./")
+    return url_for(settings, path, root) or "./"
 
 
 def stable_id(settings: dict, path: str, name: str) -> str:

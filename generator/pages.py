@@ -10,7 +10,7 @@ from .decode import decode_header
 from .link import Site, tag_path
 from .markup import render as markdown
 from . import data
-from .render import asset_urls, banner_view, cable_context, excerpt, page_frame
+from .render import banner_view, cable_context, excerpt, page_frame
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -300,7 +300,7 @@ def search_context(site: Site) -> dict:
                        "choices": [{"value": v, "count": n, "id": f"f-{name}-{slug(v)}",
                                    "title": definitions.get(v) if name == "tag" else None} for v, n in values]})
     ctx.update({"filters": groups, "ways_in": index_links(site, root), "csp_script": " 'wasm-unsafe-eval'",
-                "pagefind": f"{root}pagefind/pagefind.js", "search_js": asset_urls(root)["search"]})
+                "pagefind": f"{root}pagefind/pagefind.js"})
     return ctx
 
 

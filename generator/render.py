@@ -123,10 +123,11 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def url_for(site: dict, path: str) -> str:
-    """The address of a page: absolute where site.yaml gives base_url, else its path from the site root."""
+def url_for(site: dict, path: str, root: str = "/") -> str:
+    """The address of a file of the site: absolute under base_url, else `path` after `root` (the path from
+    the site root by default; "" for data, relative to the site root; a relative root for feeds)."""
     base = site.get("base_url", "")
-    return f"{base}/{path}" if base else f"/{path}"
+    return f"{base}/{path}" if base else f"{root}{path}"
 
 
 def canonical(site: dict, path: str) -> str | None:
