@@ -43,7 +43,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .site import build
 
-    problems = build(Path(args.content), Path(args.output), problems=Problems(), base_url=args.base_url)
+    problems = build(Path(args.content), Path(args.output), problems=Problems(), base_url=args.base_url,
+                     index_search=not args.no_search, show=False if args.quiet else None)
     return report(problems, args.strict)
 
 
@@ -101,6 +102,8 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the site into site/ (the default command)")
     common(b)
     address(b)
+    b.add_argument("--no-search", action="store_true", help="do not index for search (the search page says so)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="check that every link, anchor and key named in content/ exists")
     common(c)

@@ -31,9 +31,9 @@ def cable_files(cid: str, cable) -> dict[str, str]:
             "text": folder + "source.html"}
 
 
-def cable_record(site: Site, cid: str, joined: Joined) -> dict:
+def cable_record(site: Site, cable, joined: Joined) -> dict:
     """The JSON record of one cable: the parser's model (as `inspect --json`) and what the editors added."""
-    cable = site.cables[cid]
+    cid = cable.id
     settings = site.content.site
     record = {"schema": SCHEMA_VERSION, **as_json(cable)}
     record["source"] = {**record["source"], "path": Path(cable.source.path).name, "bytes": len(cable.source.data)}
@@ -103,9 +103,9 @@ def catalog_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def json_ld(site: Site, cid: str) -> dict:
+def json_ld(site: Site, c) -> dict:
     """schema.org description of a cable page: an archival message with its date, sender, id and markings."""
-    c = site.cables[cid]
+    cid = c.id
     settings = site.content.site
     files = cable_files(cid, c)
     doc: dict = {

@@ -33,7 +33,7 @@ def stable_id(settings: dict, path: str, name: str) -> str:
 
 
 def entry(site: Site, cid: str, root: str, extra: list[str] | None = None) -> dict:
-    c = site.cables[cid]
+    c = site.full(cid)
     settings = site.content.site
     summary = excerpt(c.summary.text, 600) if c.summary else (c.subject or c.id)
     return {"title": f"{c.id}: {c.subject or 'no subject'}", "href": absolute(settings, f"cables/{cid}/", root),

@@ -9,19 +9,24 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .content import RELATIONS, Content, ParaRef, Thread, slug
 from .errors import Problems
-from .model import Cable
+from .model import Brief, Cable
 
 
 @dataclass
 class Site:
     """The linked collection."""
 
-    cables: dict[str, Cable]
-    """Cables by id, oldest first."""
+    cables: dict[str, Brief]
+    """The brief of each cable by id, oldest first."""
     content: Content
+    full: Callable[[str], Cable] = field(repr=False, default=None)  # type: ignore[assignment]
+    """The full cable of an id, from the store."""
+    people: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Cable id -> the people (keys of people.yaml) its text names."""
     cited_by: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """Cited id -> (citing id, anchor of the REF item on the citing page)."""
     threads: list[Thread] = field(default_factory=list)
@@ -41,12 +46,12 @@ def ref_anchor(letter: str | None, index: int) -> str:
     return f"ref-{letter.lower()}" if letter else f"ref-{index + 1}"
 
 
-def check_ref(ref: ParaRef, cables: dict[str, Cable], where: tuple[str, int | None], problems: Problems) -> bool:
+def check_ref(ref: ParaRef, cables: dict[str, Brief], where: tuple[str, int | None], problems: Problems) -> bool:
     c = cables.get(ref.cable)
     if c is None:
         problems.error(*where, f"{ref.cable} is not among the cables of the edition")
         return False
-    labels = {p.label for p in c.paragraphs}
+    labels = set(c.labels)
     missing = [p for p in ref.paragraphs if p not in labels]
     if missing:
         problems.error(*where, f"{ref.cable} has no paragraph {', '.join('¶' + m for m in missing)}")
@@ -54,10 +59,11 @@ def check_ref(ref: ParaRef, cables: dict[str, Cable], where: tuple[str, int | No
     return True
 
 
-def link_site(cables: list[Cable], content: Content, problems: Problems) -> Site:
+def link_site(cables: list[Brief], content: Content, problems: Problems,
+              full: Callable[[str], Cable], people: dict[str, frozenset[str]]) -> Site:
     """Build the Site model and check every link the editor wrote."""
     ordered = sorted(cables, key=lambda c: (c.created or "", c.id))
-    site = Site({c.id: c for c in ordered}, content)
+    site = Site({c.id: c for c in ordered}, content, full, people)
     by_id = site.cables
     for c in ordered:
         for k, r in enumerate(c.references):
@@ -106,40 +112,48 @@ def link_threads(site: Site, problems: Problems) -> None:
 
 COMMON_TAG_SHARE = 0.2
 """A TAGS code on more than this share of the collection says little about kinship (PREL): skip it."""
+COMMON_LIMIT = 250
+"""Nor does a code or a person shared by more cables than this, in a large collection."""
 
 
 def suggest(site: Site, limit: int = 5) -> None:
     """Candidates for new threads, per cable: shared REF chain, most shared TAGS, most shared people."""
     n = len(site.cables)
+    common = min(COMMON_TAG_SHARE * n, COMMON_LIMIT) if n > 10 else n
     cites = {cid: {r.id for r in c.references if r.id} for cid, c in site.cables.items()}
-    people: dict[str, set[str]] = defaultdict(set)
-    forms = _people_forms(site.content)
-    for cid, c in site.cables.items():
-        for p in c.paragraphs:
-            for form, key in forms:
-                if form in p.text:
-                    people[cid].add(key)
+    citers: dict[str, list[str]] = defaultdict(list)
+    for cid, refs in cites.items():
+        for r in refs:
+            citers[r].append(cid)
+    named: dict[str, list[str]] = defaultdict(list)
+    for cid in site.cables:
+        for key in site.people.get(cid, ()):
+            named[key].append(cid)
     for cid, c in site.cables.items():
         chain = Counter()
         for other in cites[cid] & site.cables.keys():
             chain[other] += 2
         for citing, _ in site.cited_by.get(cid, []):
             chain[citing] += 2
-        for other, refs in cites.items():
-            if other != cid and refs & cites[cid]:
-                chain[other] += len(refs & cites[cid])
+        for r in cites[cid]:
+            for other in citers[r]:
+                if other != cid:
+                    chain[other] += 1
         tags = Counter()
         for t in c.tags:
             holders = site.tags.get(t, [])
-            if n > 10 and len(holders) > COMMON_TAG_SHARE * n:
+            if len(holders) > common:
                 continue
             for other in holders:
                 if other != cid:
                     tags[other] += 1
         shared_people = Counter()
-        for other, keys in people.items():
-            if other != cid and keys & people.get(cid, set()):
-                shared_people[other] = len(keys & people[cid])
+        for key in site.people.get(cid, ()):
+            if len(named[key]) > max(common, 10):
+                continue
+            for other in named[key]:
+                if other != cid:
+                    shared_people[other] += 1
         site.suggestions[cid] = {
             "references": _top(chain, limit), "tags": _top(tags, limit, minimum=2 if n > 10 else 1),
             "people": _top(shared_people, limit)}
@@ -149,7 +163,8 @@ def _top(counter: Counter, limit: int, minimum: int = 1) -> list[tuple[str, int]
     return sorted(((k, v) for k, v in counter.items() if v >= minimum), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
-def _people_forms(content: Content) -> list[tuple[str, str]]:
+def people_forms(content: Content) -> list[tuple[str, str]]:
+    """The written forms of every person (longer than three letters), with the person's key."""
     return [(f, e.key) for e in content.people.values() for f in e.forms if len(f) > 3]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import CableError, Problems
-from .model import Cable
+from . import parallel
+from .errors import CableError, Problem, Problems
+from .model import Brief, Cable, brief
 from .parse import parse_document
 from .readers import CableRowError, read_path
 
@@ -77,3 +79,79 @@ def read_file(path: Path, problems: Problems) -> Iterator[Cable]:
         problems.error(str(path), e.line, e.message)
     except Exception as e:  # noqa: BLE001 - one bad cable must not stop the others
         problems.error(str(path), None, f"could not be read ({type(e).__name__}: {e}); please report this")
+
+
+# --- the collection, read once and kept in the store -------------------------------------------------
+
+def stat_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def people_of(cable: Cable, forms: list[tuple[str, str]]) -> frozenset[str]:
+    """The people (keys of people.yaml) whose written forms occur in a cable's text."""
+    text = "\n".join(p.text for p in cable.paragraphs)
+    return frozenset(key for form, key in forms if form in text)
+
+
+def _read_one(path: Path) -> dict:
+    """Read, hash and parse one file (or take its parse from the store); runs in a worker."""
+    store, forms, forms_key = parallel.shared
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return {"stat": None, "key": None, "briefs": [], "people": [], "forms": forms_key,
+                "problems": [Problem(str(path), None, f"could not be read ({e.strerror})", "error")]}
+    key = hashlib.sha256(os.fsencode(str(path)) + b"\0" + data).hexdigest()
+    cables = None
+    if store.has(key):
+        try:
+            cables, found = store.load(key)
+        except Exception:  # noqa: BLE001 - a damaged cache entry is read again from the source
+            cables = None
+    if cables is None:
+        problems = Problems()
+        cables = list(read_file(path, problems))
+        found = problems.items
+        store.save(key, (cables, found))
+    return {"stat": stat_key(path), "key": key, "briefs": [brief(c, key, k) for k, c in enumerate(cables)],
+            "people": [people_of(c, forms) for c in cables], "problems": list(found), "forms": forms_key}
+
+
+def read_collection(paths: Iterable[Path], problems: Problems, store, known: dict,
+                    forms: list[tuple[str, str]], show: bool | None = None) -> dict[str, dict]:
+    """Read every cable file, parsing only those whose bytes the store has not seen (on every core).
+
+    `known` holds, per path, what an earlier build read; a file whose size, time and inode are unchanged
+    is not opened again. Returns the same, for every file read now, in a stable order.
+    """
+    forms_key = repr(forms)
+    entries: dict[str, dict] = {}
+    todo: list[Path] = []
+    for path in cable_files(paths):
+        old = known.get(str(path))
+        if old and old["stat"] is not None and old["stat"] == stat_key(path) and old["forms"] == forms_key:
+            entries[str(path)] = old
+        else:
+            entries[str(path)] = {}
+            todo.append(path)
+    for path, entry in zip(todo, parallel.run(_read_one, todo, (store, forms, forms_key), "Reading", show)):
+        entries[str(path)] = entry
+    for entry in entries.values():
+        problems.items.extend(entry["problems"])
+    return entries
+
+
+def briefs_of(entries: dict[str, dict]) -> Iterator[tuple[Brief, frozenset[str]]]:
+    """Every cable's brief and people, file by file."""
+    for entry in entries.values():
+        yield from zip(entry["briefs"], entry["people"])
+
+
+def load_cable(store, b: Brief) -> Cable:
+    """The full cable of a brief, from the store."""
+    cables, _ = store.load(b.key)
+    return cables[b.index]

@@ -184,6 +184,65 @@ class Cable:
     """Source line of the SUBJECT line."""
 
 
+@dataclass(frozen=True, slots=True)
+class BriefSource:
+    """What the indexes need to know of a cable's source: not its bytes."""
+
+    path: str
+    """Path of the file the cable was read from."""
+    format: str
+    """Reader that recognised it (see Source.format)."""
+    sha256: str
+    """SHA-256 of the cable's bytes."""
+    size: int
+    """Length of the cable's bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """What the collection's indexes, links and data need of one cable; the full Cable stays in the store.
+
+    A brief weighs about a twentieth of its cable, so the linked collection of 251,287 cables fits in memory.
+    """
+
+    id: str
+    """As Cable.id."""
+    created: str | None
+    """As Cable.created."""
+    subject: str | None
+    """As Cable.subject."""
+    origin: str | None
+    """As Cable.origin."""
+    classification: str | None
+    """As Cable.classification."""
+    caveats: tuple[str, ...]
+    """As Cable.caveats."""
+    tags: tuple[str, ...]
+    """As Cable.tags."""
+    references: tuple[Reference, ...]
+    """As Cable.references."""
+    labels: tuple[str, ...]
+    """Labels of the paragraphs, in order."""
+    partial: bool
+    """As Cable.partial."""
+    source: BriefSource
+    """Where the cable was read from."""
+    subject_line: int | None
+    """As Cable.subject_line."""
+    key: str
+    """The store key of the file the cable came from (SHA-256 of the file)."""
+    index: int
+    """Position of the cable among the cables of that file."""
+
+
+def brief(cable: Cable, key: str, index: int) -> Brief:
+    """The brief of a cable read from the file stored under `key`."""
+    s = cable.source
+    return Brief(cable.id, cable.created, cable.subject, cable.origin, cable.classification, cable.caveats,
+                 cable.tags, cable.references, tuple(p.label for p in cable.paragraphs), cable.partial,
+                 BriefSource(s.path, s.format, s.sha256, len(s.data)), cable.subject_line, key, index)
+
+
 def to_jsonable(value: Any) -> Any:
     """Turn a model value into plain JSON types; source bytes are left out."""
     if is_dataclass(value):

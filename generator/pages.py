@@ -45,10 +45,21 @@ def home_context(site: Site) -> dict:
         "intro": markdown(site.content.pages.get("home", ""), link) if site.content.pages.get("home") else None,
         "threads": [{"title": t.title, "href": f"threads/{t.slug}/",
                      "summary": markdown(t.summary, link)} for t in site.threads],
-        "cables": [cable_row(site, cid, "") for cid in site.cables],
+        "cables": home_rows(site),
+        "total": len(site.cables),
         "ways_in": index_links(site, ""),
     })
     return ctx
+
+
+HOME_NEWEST = 100
+"""A collection larger than one page shows its newest cables on the home page, the rest by the indexes."""
+
+
+def home_rows(site: Site) -> list[dict]:
+    if len(site.cables) <= PAGE_SIZE:
+        return [cable_row(site, cid, "") for cid in site.cables]
+    return newest_first(site, list(site.cables)[-HOME_NEWEST:], "")
 
 
 def index_links(site: Site, root: str) -> list[dict]:
@@ -102,9 +113,9 @@ def walkthrough(site: Site) -> dict | None:
     import re
 
     cid = site.content.site.get("example_cable") or next(iter(site.cables), None)
-    c = site.cables.get(cid or "")
-    if c is None:
+    if cid not in site.cables:
         return None
+    c = site.full(cid)
     year = int(c.created[:4]) if c.created else None
     lines = c.source.data.decode(c.source.encoding, errors="replace").replace("\r\n", "\n").split("\n")
     start = next((k for k, ln in enumerate(lines) if c.banner and ln.strip().startswith(c.banner)), None)
@@ -127,6 +138,35 @@ def walkthrough(site: Site) -> dict | None:
 
 # --- indexes -------------------------------------------------------------------------------------
 
+PAGE_SIZE = 500
+"""No list page holds more cables than this; longer lists go on numbered pages: tags/PREL/page/2/."""
+
+
+def page_path(base: str, n: int) -> str:
+    """The address of page n of a list whose first page is at `base` (a folder path ending in /)."""
+    return base if n == 1 else f"{base}page/{n}/"
+
+
+def paged(base: str, root: str, count: int) -> list[tuple[int, str, str]]:
+    """(number, path, root) of every page of a list of `count` cables: the root deepens past page 1."""
+    pages = max(1, -(-count // PAGE_SIZE))
+    return [(n, page_path(base, n), root if n == 1 else root + "../../") for n in range(1, pages + 1)]
+
+
+def pager(n: int, pages: int, count: int, labels: list[str] | None = None) -> dict | None:
+    """Links between the pages of a long list, relative to page n; None for a list of one page."""
+    if pages == 1:
+        return None
+    up = "" if n == 1 else "../../"
+
+    def href(k: int) -> str:
+        return up + ("" if k == 1 else f"page/{k}/")
+    first = (n - 1) * PAGE_SIZE + 1
+    return {"current": n, "count": count, "first": first, "last": min(n * PAGE_SIZE, count),
+            "previous": href(n - 1) if n > 1 else None, "next": href(n + 1) if n < pages else None,
+            "pages": [{"n": k, "href": href(k), "current": k == n, "label": labels[k - 1] if labels else None}
+                      for k in range(1, pages + 1)]}
+
 def newest_first(site: Site, ids: list[str], root: str) -> list[dict]:
     return [cable_row(site, cid, root) for cid in sorted(ids, key=lambda i: (site.cables[i].created or "", i),
                                                           reverse=True)]
@@ -145,14 +185,25 @@ def tags_index_context(site: Site) -> dict:
     return ctx
 
 
-def tag_context(site: Site, code: str) -> dict:
+def newest_ids(site: Site, ids: list[str]) -> list[str]:
+    return sorted(ids, key=lambda i: (site.cables[i].created or "", i), reverse=True)
+
+
+def tag_pages(site: Site, code: str) -> list[tuple[str, dict]]:
+    """The pages of one TAGS code: its cables newest first, PAGE_SIZE to a page."""
     row = site.content.tags.get(code) or {}
-    ctx = base(site, "../../", f"TAGS: {code}", f"tags/{tag_path(code)}/")
-    ctx.update({"code": code, "definition": row.get("definition") or None,
-                "unverified": row.get("definition_confidence") == "unverified",
-                "source": row.get("definition_source") or None,
-                "cables": newest_first(site, site.tags[code], "../../")})
-    return ctx
+    ids = newest_ids(site, site.tags[code])
+    out = []
+    for n, path, root in paged(f"tags/{tag_path(code)}/", "../../", len(ids)):
+        title = f"TAGS: {code}" + (f" (page {n})" if n > 1 else "")
+        ctx = base(site, root, title, path)
+        ctx.update({"code": code, "definition": row.get("definition") or None,
+                    "unverified": row.get("definition_confidence") == "unverified",
+                    "source": row.get("definition_source") or None, "up": root + "tags/",
+                    "cables": [cable_row(site, cid, root) for cid in ids[(n - 1) * PAGE_SIZE:n * PAGE_SIZE]],
+                    "pager": pager(n, -(-len(ids) // PAGE_SIZE), len(ids))})
+        out.append((path, ctx))
+    return out
 
 
 def group_index_context(site: Site, kind: str) -> dict:
@@ -165,29 +216,58 @@ def group_index_context(site: Site, kind: str) -> dict:
     return ctx
 
 
-def group_context(site: Site, kind: str, name: str) -> dict:
+def group_pages(site: Site, kind: str, name: str) -> list[tuple[str, dict]]:
+    """The pages of one origin or classification: its cables newest first, PAGE_SIZE to a page."""
     groups = site.origins if kind == "origins" else site.classifications
-    ctx = base(site, "../../", name, f"{kind}/{slug(name)}/")
-    ctx.update({"name": name, "kind": kind, "cables": newest_first(site, groups[name], "../../"),
-                "up": {"href": "../", "label": "Origins" if kind == "origins" else "Classifications"}})
-    return ctx
+    ids = newest_ids(site, groups[name])
+    out = []
+    for n, path, root in paged(f"{kind}/{slug(name)}/", "../../", len(ids)):
+        ctx = base(site, root, name + (f" (page {n})" if n > 1 else ""), path)
+        ctx.update({"name": name, "kind": kind,
+                    "cables": [cable_row(site, cid, root) for cid in ids[(n - 1) * PAGE_SIZE:n * PAGE_SIZE]],
+                    "up": {"href": root + kind + "/", "label": "Origins" if kind == "origins" else "Classifications"},
+                    "pager": pager(n, -(-len(ids) // PAGE_SIZE), len(ids))})
+        out.append((path, ctx))
+    return out
 
 
-def chronology_context(site: Site) -> dict:
-    """Every cable by year and month, oldest first."""
-    ctx = base(site, "../", "Chronology", "chronology/")
-    years = []
-    for year in sorted(site.years):
-        months: dict[str, list] = {}
-        for cid in site.years[year]:
+def chronology_pages(site: Site) -> list[tuple[str, dict]]:
+    """Every cable by year and month, oldest first, PAGE_SIZE to a page; each page lists the years it holds."""
+    ids = [cid for year in sorted(site.years) for cid in site.years[year]]
+    chunks = [ids[k:k + PAGE_SIZE] for k in range(0, len(ids), PAGE_SIZE)] or [[]]
+    spans = [f"{_month(site, chunk[0])} to {_month(site, chunk[-1])}" if chunk else "" for chunk in chunks]
+    starts: dict[str, int] = {}
+    for k, chunk in enumerate(chunks, 1):
+        for cid in chunk:
+            starts.setdefault((site.cables[cid].created or "undated")[:4], k)
+    out = []
+    for n, path, root in paged("chronology/", "../", len(ids)):
+        here = "" if n == 1 else "../../"
+        ctx = base(site, root, "Chronology" + (f" (page {n})" if n > 1 else ""), path)
+        years = []
+        for cid in chunks[n - 1]:
             c = site.cables[cid]
+            year = (c.created or "undated")[:4]
+            if not years or years[-1]["year"] != year:
+                years.append({"year": year, "id": f"y{year}", "count": len(site.years[year]), "months": []})
             key = c.created[5:7] if c.created else "00"
-            months.setdefault(key, []).append(cable_row(site, cid, "../"))
-        years.append({"year": year, "id": f"y{year}", "count": len(site.years[year]),
-                      "months": [{"name": MONTHS[int(m) - 1] if m != "00" else "Undated", "id": f"m{year}-{m}",
-                                  "cables": rows} for m, rows in sorted(months.items())]})
-    ctx["years"] = years
-    return ctx
+            months = years[-1]["months"]
+            if not months or months[-1]["key"] != key:
+                months.append({"key": key, "name": MONTHS[int(key) - 1] if key != "00" else "Undated",
+                               "id": f"m{year}-{key}", "cables": []})
+            months[-1]["cables"].append(cable_row(site, cid, root))
+        ctx["years"] = years
+        ctx["all_years"] = [{"year": y, "count": len(site.years[y]),
+                             "href": ("#" if starts[y] == n else here + ("" if starts[y] == 1 else f"page/{starts[y]}/")
+                                      + "#") + f"y{y}"} for y in sorted(site.years)]
+        ctx["pager"] = pager(n, len(chunks), len(ids), spans)
+        out.append((path, ctx))
+    return out
+
+
+def _month(site: Site, cid: str) -> str:
+    created = site.cables[cid].created
+    return f"{MONTHS[int(created[5:7]) - 1][:3]} {created[:4]}" if created else "undated"
 
 
 # --- threads -------------------------------------------------------------------------------------
@@ -200,7 +280,7 @@ def thread_index_context(site: Site) -> dict:
 
 
 def para_quotes(site: Site, ref: ParaRef, root: str) -> dict:
-    c = site.cables[ref.cable]
+    c = site.full(ref.cable)
     by_label = {p.label: p for p in c.paragraphs}
     return {"cable": ref.cable, "date": (c.created or "")[:10], "text": ref.text,
             "href": f"{root}cables/{ref.cable}/",
@@ -273,8 +353,11 @@ SEARCH_FILTERS = (("type", "Kind of page"), ("tag", "TAGS"), ("origin", "Origin"
 """The search page's filters, in order: the names the pages give Pagefind, and their labels."""
 
 
-def search_context(site: Site) -> dict:
-    """The search page: a plain form whose filters list every value the collection has, with counts."""
+def search_context(site: Site, shards: list[str] | None = None) -> dict:
+    """The search page: a plain form whose filters list every value the collection has, with counts.
+
+    `shards` are the folders of the bundles that the page merges into the main one, for a large collection.
+    """
     root = "../"
     ctx = base(site, root, "Search", "search/", "Search the text of the cables, the notes and the entries")
     counts: dict[str, Counter] = {name: Counter() for name, _ in SEARCH_FILTERS}
@@ -300,18 +383,19 @@ def search_context(site: Site) -> dict:
                        "choices": [{"value": v, "count": n, "id": f"f-{name}-{slug(v)}",
                                    "title": definitions.get(v) if name == "tag" else None} for v, n in values]})
     ctx.update({"filters": groups, "ways_in": index_links(site, root), "csp_script": " 'wasm-unsafe-eval'",
-                "pagefind": f"{root}pagefind/pagefind.js"})
+                "pagefind": f"{root}pagefind/pagefind.js",
+                "shards": " ".join(f"{root}{s}/" for s in shards or [])})
     return ctx
 
 
 # --- the cable page --------------------------------------------------------------------------------
 
-def cable_page_context(site: Site, cid: str, joined, cable_link) -> dict:
+def cable_page_context(site: Site, cable, joined, cable_link) -> dict:
     """A cable page: the cable and its editorial layer, what the collection adds, its schema.org record."""
     root = "../../"
-    ctx = cable_context(site.cables[cid], joined, site.content, cable_link, root)
-    ctx.update(cable_extras(site, cid, root))
-    ctx["json_ld"] = data.json_ld(site, cid)
+    ctx = cable_context(cable, joined, site.content, cable_link, root)
+    ctx.update(cable_extras(site, cable.id, root))
+    ctx["json_ld"] = data.json_ld(site, cable)
     ctx["feeds"] = ctx["feeds"] + [{"title": f"Thread: {t['title']}", "href": t["href"] + "feed.xml"}
                                    for t in ctx["threads"]]
     return ctx
@@ -325,10 +409,10 @@ def cable_extras(site: Site, cid: str, root: str) -> dict:
         return [{"label": p, "href": f"{root}cables/{ref.cable}/#p{p}"} for p in ref.paragraphs]
 
     margins = {}
-    for p in site.cables[cid].paragraphs:
-        notes = site.margins.get((cid, p.label), [])
+    for label in site.cables[cid].labels:
+        notes = site.margins.get((cid, label), [])
         if notes:
-            margins[p.label] = [{"words": n["words"], "cable": n["ref"].cable, "href": f"{root}cables/{n['ref'].cable}/",
+            margins[label] = [{"words": n["words"], "cable": n["ref"].cable, "href": f"{root}cables/{n['ref'].cable}/",
                                  "paras": ref_links(n["ref"]), "thread": f"{root}threads/{n['thread']}/"}
                                 for n in notes]
     threads = []

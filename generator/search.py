@@ -57,20 +57,64 @@ def available() -> bool:
     return executable() is not None
 
 
-def index(site: Path) -> IndexReport:
-    """Write the search bundle into site/pagefind/; raise SearchIndexError with Pagefind's words on failure."""
+def index(site: Path, bundle: Path | None = None) -> IndexReport:
+    """Index the pages under `site` into a bundle (site/pagefind/ by default); raise SearchIndexError with
+    Pagefind's words on failure."""
     start = time.perf_counter()
-    cmd = [executable() or "pagefind", "--site", str(site), "--output-subdir", BUNDLE, "--silent"]
+    bundle = bundle or site / BUNDLE
+    cmd = [executable() or "pagefind", "--site", str(site), "--output-path", str(bundle), "--silent"]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as e:
         raise SearchIndexError(f"Pagefind could not run: {e}") from None
-    if done.returncode != 0 or not (site / BUNDLE / "pagefind.js").exists():
+    if done.returncode != 0 or not (bundle / "pagefind.js").exists():
         said = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError("Pagefind failed: " + (" / ".join(said[-5:]) or f"exit status {done.returncode}"))
-    why = canonicalize(site / BUNDLE)
-    files = [p for p in (site / BUNDLE).rglob("*") if p.is_file()]
+    why = canonicalize(bundle)
+    files = [p for p in bundle.rglob("*") if p.is_file()]
     return IndexReport(time.perf_counter() - start, len(files), sum(p.stat().st_size for p in files), why)
+
+
+# --- shards: a large collection is indexed in parts the search page merges -------------------------
+
+SHARD_PAGES = 2000
+"""Pagefind's memory grows with the pages of one index (about 5 GB for 10,000 cables): a collection with
+more cable pages than this is indexed in shards of at most about this many, by year."""
+
+
+def shards(site) -> dict[str, list[str]]:
+    """Bundle name ("" for the main bundle) -> the ids of the cables it indexes.
+
+    A small collection has one bundle. A large one keeps the threads and entries in the main bundle and
+    puts the cables in shards by year, a year too large for one split by a stable hash of the id, so
+    that an edit re-indexes one shard only.
+    """
+    if len(site.cables) <= SHARD_PAGES:
+        return {"": list(site.cables)}
+    out: dict[str, list[str]] = {"": []}
+    for year, ids in sorted(site.years.items()):
+        parts = -(-len(ids) // SHARD_PAGES)
+        for cid in ids:
+            name = year if parts == 1 else f"{year}-{int(hashlib.sha1(cid.encode()).hexdigest()[:8], 16) % parts + 1}"
+            out.setdefault(name, []).append(cid)
+    return out
+
+
+def folder(name: str) -> str:
+    """The folder of a bundle in the site: pagefind/ for the main one, pagefind-shards/<name>/ for a shard."""
+    return f"{BUNDLE}-shards/{name}" if name else BUNDLE
+
+
+INDEXED = ("people/index.html", "organizations/index.html", "glossary/index.html")
+"""Pages beside the cables and threads that carry data-pagefind-body."""
+
+
+def bundle_pages(site, name: str, ids: list[str]) -> list[str]:
+    """The pages (paths in the site) one bundle indexes."""
+    pages = [f"cables/{cid}/index.html" for cid in ids]
+    if name == "":
+        pages += list(INDEXED) + [f"threads/{t.slug}/index.html" for t in site.threads]
+    return pages
 
 
 # --- the same bundle for the same site ------------------------------------------------------------

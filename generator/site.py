@@ -1,94 +1,402 @@
-"""Build the site: read everything, check it, link it, render every page, then swap the new site in.
+"""Build the site: read everything, check it, link it, render what changed, then put it in place.
 
-    cables, content = read content/          (parse, content)
-    site = link and check them together     (link)
-    join notes, names and terms             (annotations)
-    render each page from its view-model    (render, pages)
-    write into a fresh folder, then swap    (write)
+    inputs = what content/ holds now (sizes and times)          nothing changed? stop here
+    briefs = read the cables, parsing only bytes not seen        (load, store; on every core)
+    site = link the briefs and the editorial layer               (link)
+    key every page by what it shows; keep the pages whose key is unchanged
+    render the cables' files on every core, then the other pages (outputs)
+    index for search, bundle by bundle, only where pages changed (search)
+    write: a clean build into a fresh folder that is swapped in; a small change file by file,
+    each renamed into place, after everything has rendered       (write)
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
+import time
 from pathlib import Path
 
 from jinja2 import TemplateError
 
-from . import cite, data, feeds, pages, search
-from .pages import linker
-from .annotations import Matcher, join
-from .content import Content, checked_base_url, load_content, slug
+from . import parallel, search
+from .annotations import Joined, Matcher, join
+from .content import Content, checked_base_url, load_content
 from .errors import Problems
-from .link import Site, link_site, tag_path
-from .load import CABLE_SUFFIXES, read_cables
+from .link import Site, link_site, people_forms
+from .load import CABLE_SUFFIXES, cable_files, load_cable, read_collection, stat_key
 from .markup import render as markdown
-from .model import Cable
-from .render import ASSETS, ENTRY_PAGES, cable_context, entries_context, environment, source_context, url_for
-from .write import atomic_tree
+from .outputs import cable_files as cable_outputs, mentions_of, other_pages, sitemaps
+from .pages import cable_extras, linker
+from .render import ASSETS, environment
+from .store import Store, code_digest, default_folder, digest, write_atomic
+from .write import atomic_tree, clear_leftovers, source_date_epoch
+
+BUILD_MARK = "catalog.json"
+"""Every build writes it last; a folder holding it may be replaced by the next build."""
+CLEAN_SHARE = 0.5
+"""When more than this share of the cables changed, a clean build (one folder swap) is made instead."""
 
 
-def read_site(content_dir: Path, problems: Problems, cache: dict | None = None) -> tuple[list[Cable], Content]:
-    """Read the cables and the editorial layer."""
-    cables = []
-    seen: dict[str, str] = {}
+# --- reading and linking ----------------------------------------------------------------------------
+
+def sources_of(content_dir: Path, problems: Problems) -> list[Path]:
+    """Where the cables are: content/cables/, or a plain folder of cable files (without its subfolders)."""
     folder = content_dir / "cables"
-    # A plain folder of cables (no cables/ inside) is read as it is, without its subfolders.
-    sources = [folder] if folder.is_dir() else sorted(p for p in content_dir.iterdir()
-                                                         if p.is_file() and p.suffix.lower() in CABLE_SUFFIXES)
-    if not folder.is_dir() and not sources:
+    if folder.is_dir():
+        return [folder]
+    found = sorted(p for p in content_dir.iterdir() if p.is_file() and p.suffix.lower() in CABLE_SUFFIXES)
+    if not found:
         problems.error(str(content_dir), None, "no cables: neither a cables/ folder nor cable files here")
-    for c in read_cables(sources, problems, cache):
-        if c.id in seen:
-            problems.error(c.source.path, None, f"cable {c.id} is also in {seen[c.id]}; the second is left out")
-            continue
-        seen[c.id] = c.source.path
-        cables.append(c)
-    return cables, load_content(content_dir, problems)
+    return found
 
 
-def check(content_dir: Path, problems: Problems, base_url: str | None = None,
-          cache: dict | None = None) -> tuple[Site, dict]:
-    """Read and link everything, and check every reference the editor wrote; write nothing."""
-    cables, content = read_site(content_dir, problems, cache)
+def collect(content_dir: Path, problems: Problems, store: Store, known: dict, base_url: str | None,
+            show: bool | None = None) -> tuple[Site, dict]:
+    """Read the cables (from the store where their bytes are known) and the editorial layer; link them."""
+    content = load_content(content_dir, problems)
     if base_url is not None:
         content.site["base_url"] = checked_base_url(base_url, "--base-url", None, problems)
-    site = link_site(cables, content, problems)
+    forms = people_forms(content)
+    entries = read_collection(sources_of(content_dir, problems), problems, store, known, forms, show)
+    briefs, people, seen = [], {}, {}
+    for path, entry in entries.items():
+        for b, who in zip(entry["briefs"], entry["people"]):
+            if b.id in seen:
+                problems.error(b.source.path, None, f"cable {b.id} is also in {seen[b.id]}; the second is left out")
+                continue
+            seen[b.id] = b.source.path
+            briefs.append(b)
+            people[b.id] = who
+    site = link_site(briefs, content, problems, lambda cid: load_cable(store, site.cables[cid]), people)
     for cid, ann in content.annotations.items():
         if cid not in site.cables:
             problems.error(ann.path, None, f"annotations for {cid}, which is not among the cables in content/cables")
-    matcher = Matcher.build(content)
-    cable_link = linker(site.cables, "../../")
-    joined = {}
-    for cid, c in site.cables.items():
-        joined[cid] = join(c, content.annotations.get(cid), content, matcher, lambda t: markdown(t, cable_link),
-                           problems)
     for code, ids in site.tags.items():
         row = content.tags.get(code)
         if not row or not row.get("definition"):
             first = site.cables[ids[0]]
             problems.add(first.source.path, first.subject_line,
                          f"TAGS code {code} has no expansion in content/tags.csv ({len(ids)} cables)")
-    return site, joined
+    return site, entries
 
+
+def check(content_dir: Path, problems: Problems, base_url: str | None = None, cache: object = None,
+          cache_dir: Path | None = None) -> tuple[Site, dict]:
+    """Read and link everything, and check every reference the editor wrote; write nothing but the cache."""
+    store = Store(cache_dir or default_folder(Path("site")))
+    old = store.manifest() or {}
+    site, _ = collect(content_dir, problems, store, old.get("entries", {}), base_url)
+    results = {}
+    for cid, r in zip(site.cables, parallel.run(_cable_job, list(site.cables), _Job(site, None), "Checking")):
+        problems.items.extend(r["problems"])
+        results[cid] = r
+    return site, results
+
+
+# --- the cables' files, made on every core ----------------------------------------------------------
+
+class _Job:
+    """What every worker needs: inherited when the workers are forked, never pickled."""
+
+    def __init__(self, site: Site, out: Path | None, preview: bool = False):
+        self.site = site
+        self.out = out
+        self.matcher = Matcher.build(site.content)
+        self.cable_link = linker(site.cables, "../../")
+        self.env = environment(preview)
+        for name in ("cable.html", "source.html"):
+            self.env.get_template(name)  # compiled once, before the workers are forked
+
+
+def _cable_job(cid: str) -> dict:
+    """Join one cable with its notes and, when writing, render and write its files; report what it found."""
+    job: _Job = parallel.shared
+    site = job.site
+    cable = site.full(cid)
+    found = Problems()
+    joined: Joined = join(cable, site.content.annotations.get(cid), site.content, job.matcher,
+                          lambda t: markdown(t, job.cable_link), found)
+    paths = []
+    if job.out is not None:
+        for path, body in cable_outputs(site, cable, joined, job.env, job.cable_link):
+            write_file(job.out / path, body)
+            paths.append(path)
+    return {"mentions": joined.mentions, "problems": found.items, "paths": paths}
+
+
+def write_file(target: Path, body: str | bytes) -> None:
+    try:
+        f = open(target, "wb")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        f = open(target, "wb")
+    with f:
+        f.write(body if isinstance(body, bytes) else body.encode("utf-8"))
+
+
+# --- keys: what each page shows, so that an unchanged page is not made again ------------------------
+
+def editorial_digest(content_dir: Path) -> str:
+    """The editorial files every page may show (site settings, entries, TAGS, pages, threads)."""
+    names = ["site.yaml", "people.yaml", "organizations.yaml", "glossary.yaml", "tags.csv"]
+    parts = []
+    for name in names:
+        p = content_dir / name
+        parts.append(p.read_bytes() if p.is_file() else None)
+    for folder in ("pages", "threads"):
+        d = content_dir / folder
+        if d.is_dir():
+            parts += [(p.name, p.read_bytes()) for p in sorted(d.iterdir()) if p.is_file()]
+    return digest(parts)
+
+
+def cable_keys(site: Site, base: str, content_dir: Path) -> dict[str, str]:
+    """The key of each cable's files: its bytes, its notes, the editorial layer, and what the collection
+    adds to its page (threads, margin notes, cited by, suggestions, which references resolve)."""
+    ids_digest = digest(sorted(site.cables))
+    keys = {}
+    for cid, b in site.cables.items():
+        ann = site.content.annotations.get(cid)
+        note_bytes = Path(ann.path).read_bytes() if ann else None
+        resolved = [r.id in site.cables for r in b.references if r.id]
+        keys[cid] = digest(base, b.key, b.index, note_bytes, ids_digest if ann else None, resolved,
+                           cable_extras(site, cid, "../../"), thread_slugs(site, cid))
+    return keys
+
+
+def thread_slugs(site: Site, cid: str) -> list:
+    return [(e["thread"].slug, e["thread"].title, [(lk.source, lk.target, lk.relation, lk.note)
+                                                   for lk in e["thread"].links]) for e in site.in_threads.get(cid, [])]
+
+
+def scan(content_dir: Path) -> dict[str, tuple | None]:
+    """The size, time and inode of every input file: equal scans mean nothing changed."""
+    found: dict[str, tuple | None] = {}
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            found[path] = stat_key(Path(path))
+    return found
+
+
+def mark_of(output: Path) -> tuple | None:
+    return stat_key(output / BUILD_MARK)
+
+
+# --- the build --------------------------------------------------------------------------------------
 
 def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False,
-          base_url: str | None = None, cache: dict | None = None) -> Problems:
-    """Check, then render and write the whole site; the previous site stays if anything fails midway."""
+          base_url: str | None = None, cache: object = None, index_search: bool = True,
+          cache_dir: Path | None = None, show: bool | None = None) -> Problems:
+    """Check, then render and write what changed; the previous site stays if anything fails midway."""
+    timer = Timer()
     if not replaceable(output, problems):
         return problems
-    site, joined = check(content_dir, problems, base_url, cache)
-    if problems.errors and preview and (output / BUILD_MARK).exists():
+    clear_leftovers(output.resolve())
+    store = Store(cache_dir or default_folder(output))
+    base = digest(code_digest(), preview, base_url, index_search and search.available())
+    old = store.manifest() if (output / BUILD_MARK).exists() else None
+    if old and (old["mark"] != mark_of(output) or old["base"] != base):
+        old = None
+    inputs = scan(content_dir)
+    if old and old["inputs"] == inputs:
+        problems.items.extend(old["problems"])
+        timer.report(store, "nothing changed", 0, old["pages"])
+        return problems
+    found = Problems()
+    site, entries = collect(content_dir, found, store, (old or {}).get("entries", {}), base_url, show)
+    timer.lap("read")
+    if found.errors and preview and (output / BUILD_MARK).exists():
+        problems.extend(found)
         return problems  # the preview keeps serving the last good site and shows these problems
+    keys = cable_keys(site, digest(base, editorial_digest(content_dir)), content_dir)
+    state = {"base": base, "inputs": inputs, "entries": entries, "keys": keys}
     try:
-        render_all(output, site, joined, problems, preview)
+        if old is None or sum(old["keys"].get(c) != k for c, k in keys.items()) > CLEAN_SHARE * len(keys):
+            written = clean_build(output, site, keys, state, store, preview, index_search, found, timer, show)
+        else:
+            written = update(output, site, keys, old, state, store, preview, index_search, found, timer, show)
     except search.SearchIndexError as e:
-        problems.error("pagefind", None, f"{e}; the previous site is kept")
+        found.error("pagefind", None, f"{e}; the previous site is kept")
+        written = None
     except TemplateError as e:
         name = getattr(e, "filename", None) or getattr(e, "name", None) or "templates"
-        problems.error(str(name), getattr(e, "lineno", None), f"template error: {e.message or e}; the previous site is kept")
+        found.error(str(name), getattr(e, "lineno", None),
+                    f"template error: {e.message or e}; the previous site is kept")
+        written = None
+    problems.extend(found)
+    if written is not None:
+        state.update(problems=list(found.items), mark=mark_of(output), pages=state["pages"])
+        store.finish(state)
+        store.prune({e["key"] for e in entries.values() if e.get("key")})
+        timer.report(store, "built", written, state["pages"])
     return problems
 
+
+def render_cables(out: Path, site: Site, ids: list[str], preview: bool, show: bool | None) -> dict[str, dict]:
+    """Make the files of these cables on every core, into `out`."""
+    return dict(zip(ids, parallel.run(_cable_job, ids, _Job(site, out, preview), "Rendering", show)))
+
+
+def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store, preview: bool,
+                index_search: bool, found: Problems, timer: "Timer", show: bool | None) -> int:
+    """Render every page into a fresh folder and swap it in."""
+    env = environment(preview)
+    plan = search.shards(site) if index_search and search.available() else {}
+    with atomic_tree(output) as out:
+        results = render_cables(out, site, list(site.cables), preview, show)
+        timer.lap("render")
+        others = {}
+        html = [p for r in results.values() for p in r["paths"] if p.endswith(".html")]
+        for path, text in other_pages(site, mentions_of(results), env, [search.folder(n) for n in plan if n]):
+            others[path] = digest(text)
+            if path != BUILD_MARK:
+                write_file(out / path, text)
+                if path.endswith(".html") and path != "404.html":
+                    html.append(path)
+            else:
+                mark = text
+        for path, text in sitemaps(site, env, html):
+            others[path] = digest(text)
+            write_file(out / path, text)
+        shutil.copytree(ASSETS, out / "assets")
+        timer.lap("render")
+        state["bundles"] = index_bundles(out, site, plan, {}, keys, others, None, found, store) if plan else {}
+        if index_search and not plan:
+            found.add("pagefind", None, "search is not indexed: the pagefind package is not installed "
+                                        "(pip install 'pagefind[bin]'); the search page will say so")
+        timer.lap("search")
+        write_file(out / BUILD_MARK, mark)  # last: its presence marks a complete build
+    for cid, r in results.items():
+        found.items.extend(r["problems"])
+    state.update(cables={cid: {"mentions": r["mentions"], "problems": r["problems"], "paths": r["paths"]}
+                         for cid, r in results.items()}, others=others, pages=len(html) + 1)
+    return sum(len(r["paths"]) for r in results.values()) + len(others)
+
+
+def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: Store, preview: bool,
+           index_search: bool, found: Problems, timer: "Timer", show: bool | None) -> int:
+    """Render only what changed into a staging folder, then rename each file into the site."""
+    env = environment(preview)
+    plan = search.shards(site) if index_search and search.available() else {}
+    changed = [cid for cid, k in keys.items() if old["keys"].get(cid) != k]
+    stage = Path(tempfile.mkdtemp(prefix=f".{output.resolve().name}-new-{os.getpid()}-", dir=output.resolve().parent))
+    try:
+        results = render_cables(stage, site, changed, preview, show)
+        timer.lap("render")
+        cables = {cid: old["cables"][cid] for cid in site.cables if cid not in results}
+        cables.update({cid: {"mentions": r["mentions"], "problems": r["problems"], "paths": r["paths"]}
+                       for cid, r in results.items()})
+        cables = {cid: cables[cid] for cid in site.cables}  # the edition's order
+        staged = [p for r in results.values() for p in r["paths"]]
+        others = {}
+        html = [p for r in cables.values() for p in r["paths"] if p.endswith(".html")]
+        for path, text in other_pages(site, mentions_of(cables), env, [search.folder(n) for n in plan if n]):
+            others[path] = digest(text)
+            if path.endswith(".html") and path != "404.html":
+                html.append(path)
+            if old["others"].get(path) != others[path]:
+                write_file(stage / path, text)
+                staged.append(path)
+        for path, text in sitemaps(site, env, html):
+            others[path] = digest(text)
+            if old["others"].get(path) != others[path]:
+                write_file(stage / path, text)
+                staged.append(path)
+        timer.lap("render")
+        bundles = index_bundles(stage, site, plan, old.get("bundles", {}), keys, others, output, found, store) \
+            if plan else {}
+        timer.lap("search")
+        gone = {p for cid, r in old["cables"].items() if cid not in cables for p in r["paths"]}
+        gone |= set(old["others"]) - set(others)
+        store.begin_writing()
+        epoch = source_date_epoch()
+        for path in sorted(staged, key=lambda p: p == BUILD_MARK):  # the mark last
+            target = output / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if epoch is not None:
+                os.utime(stage / path, (epoch, epoch))
+            os.replace(stage / path, target)
+        for name in bundles:
+            if bundles[name] != old.get("bundles", {}).get(name):
+                swap_folder(stage / search.folder(name), output / search.folder(name), epoch)
+        for name in set(old.get("bundles", {})) - set(bundles):
+            shutil.rmtree(output / search.folder(name), ignore_errors=True)
+        for path in sorted(gone):
+            (output / path).unlink(missing_ok=True)
+            prune_empty(output, (output / path).parent)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    for cid, r in cables.items():
+        found.items.extend(r["problems"])
+    state.update(cables=cables, others=others, pages=len(html) + 1, bundles=bundles)
+    return len(staged)
+
+
+def swap_folder(new: Path, target: Path, epoch: int | None) -> None:
+    """Put a folder in place of another (a search bundle), removing the old one."""
+    if epoch is not None:
+        for root, _, files in os.walk(new):
+            for name in files:
+                os.utime(os.path.join(root, name), (epoch, epoch))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def prune_empty(root: Path, folder: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+def index_bundles(out: Path, site: Site, plan: dict[str, list[str]], before: dict[str, str], keys: dict,
+                  others: dict[str, str], live: Path | None, found: Problems, store: Store) -> dict[str, str]:
+    """Index each bundle whose pages changed, into its folder under `out`; return each bundle's key.
+
+    Pagefind reads a view of the bundle's pages (hard links to the new file where one was made, else to
+    the live site's), so a bundle is made from exactly its own pages.
+    """
+    keys_of = {}
+    for name, ids in plan.items():
+        pages = search.bundle_pages(site, name, ids)
+        keys_of[name] = digest([keys[c] for c in ids], [(p, others.get(p)) for p in pages if not p.startswith("cables/")])
+        if before.get(name) == keys_of[name]:
+            continue
+        store.folder.mkdir(parents=True, exist_ok=True)
+        view = Path(tempfile.mkdtemp(prefix="view-", dir=store.folder))
+        try:
+            for page in pages:
+                src = out / page
+                if not src.exists() and live is not None:
+                    src = live / page
+                if not src.exists():
+                    continue
+                dst = view / page
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(src, dst)
+                except OSError:
+                    shutil.copyfile(src, dst)
+            report = search.index(view, out / search.folder(name))
+        finally:
+            shutil.rmtree(view, ignore_errors=True)
+        if report.reproducible:
+            found.add("pagefind", None, "the search bundle is left as Pagefind wrote it, so two builds may "
+                                        f"differ in pagefind/ ({report.reproducible})")
+    return keys_of
+
+
+# --- guards and figures -----------------------------------------------------------------------------
 
 def replaceable(output: Path, problems: Problems) -> bool:
     """Refuse to replace a folder that holds something other than an earlier build."""
@@ -104,84 +412,24 @@ def replaceable(output: Path, problems: Problems) -> bool:
     return True
 
 
-BUILD_MARK = "catalog.json"
-"""Every build writes it; a folder holding it may be replaced by the next build."""
+class Timer:
+    """Seconds per phase of a build, kept in the cache as last-build.json (the benchmark reads it)."""
 
+    def __init__(self):
+        self.start = self.mark = time.perf_counter()
+        self.phases: dict[str, float] = {}
 
-def mentions_of(joined: dict) -> dict[str, list[tuple[str, str]]]:
-    out: dict[str, list[tuple[str, str]]] = {}
-    for cid, j in joined.items():
-        for key, labels in j.mentions.items():
-            out.setdefault(key, []).extend((cid, label) for label in labels)
-    return out
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.phases[phase] = self.phases.get(phase, 0.0) + now - self.mark
+        self.mark = now
 
-
-def render_all(output: Path, site: Site, joined: dict, problems: Problems, preview: bool = False) -> None:
-    """Render every page and data file into a fresh folder and swap it in."""
-    env = environment(preview)
-    content = site.content
-    settings = content.site
-    cable_link = linker(site.cables, "../../")
-    html_pages: list[str] = []
-    with atomic_tree(output) as out:
-        def write(path: str, text: str) -> None:
-            target = out / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="")
-
-        def page(path: str, template: str, ctx: dict) -> None:
-            write(path, env.get_template(template).render(ctx))
-            if path.endswith(".html") and path != "404.html":
-                html_pages.append(path)
-
-        page("index.html", "index.html", pages.home_context(site))
-        for cid, c in site.cables.items():
-            page(f"cables/{cid}/index.html", "cable.html", pages.cable_page_context(site, cid, joined[cid], cable_link))
-            page(f"cables/{cid}/source.html", "source.html", source_context(c, content, "../../"))
-            files = data.cable_files(cid, c)
-            (out / files["source"]).write_bytes(c.source.data)
-            url = url_for(settings, f"cables/{cid}/")
-            write(f"cables/{cid}/{cid}.bib", cite.bibtex(c, settings, url))
-            write(f"cables/{cid}/{cid}.ris", cite.ris(c, settings, url))
-            write(f"cables/{cid}/{cid}.csl.json", cite.csl_json(c, settings, url))
-            write(files["json"], json.dumps(data.cable_record(site, cid, joined[cid]), ensure_ascii=False,
-                                            indent=1) + "\n")
-        mentions = mentions_of(joined)
-        for kind, (folder_name, _) in ENTRY_PAGES.items():
-            table = {"person": content.people, "organization": content.organizations, "term": content.glossary}[kind]
-            page(f"{folder_name}/index.html", "entries.html",
-                 entries_context(kind, table, mentions, content, linker(site.cables, "../")))
-        page("tags/index.html", "tags.html", pages.tags_index_context(site))
-        for code in site.tags:
-            page(f"tags/{tag_path(code)}/index.html", "tag.html", pages.tag_context(site, code))
-        for kind, groups in (("origins", site.origins), ("classifications", site.classifications)):
-            page(f"{kind}/index.html", "groups.html", pages.group_index_context(site, kind))
-            for name in groups:
-                page(f"{kind}/{slug(name)}/index.html", "group.html", pages.group_context(site, kind, name))
-        page("chronology/index.html", "chronology.html", pages.chronology_context(site))
-        page("threads/index.html", "threads.html", pages.thread_index_context(site))
-        for t in site.threads:
-            page(f"threads/{t.slug}/index.html", "thread.html", pages.thread_context(site, t))
-            page(f"threads/{t.slug}/feed.xml", "feed.xml", feeds.thread_feed_context(site, t))
-        page("about/index.html", "page.html", pages.page_context(site, "about", "About this edition"))
-        page("how-to-read/index.html", "page.html", pages.page_context(site, "how-to-read", "How to read a cable"))
-        page("404.html", "404.html", pages.not_found_context(site))
-        page("search/index.html", "search.html", pages.search_context(site))
-        page("feed.xml", "feed.xml", feeds.cables_feed_context(site))
-        rows = data.catalog_rows(site)
-        write("catalog.csv", data.catalog_csv(rows))
-        if settings["base_url"]:
-            for name, ctx in feeds.sitemap_files(settings, html_pages).items():
-                page(name, "sitemap.xml", ctx)
-        write("robots.txt", feeds.robots(settings))
-        write(".nojekyll", "")
-        shutil.copytree(ASSETS, out / "assets")
-        if search.available():
-            report = search.index(out)
-            if report.reproducible:
-                problems.add("pagefind", None, "the search bundle is left as Pagefind wrote it, so two builds may "
-                                               f"differ in pagefind/ ({report.reproducible})")
-        else:
-            problems.add("pagefind", None, "search is not indexed: the pagefind package is not installed "
-                                           "(pip install 'pagefind[bin]'); the search page will say so")
-        write(BUILD_MARK, data.catalog_json(site, rows))  # last: its presence marks a complete build
+    def report(self, store: Store, what: str, written: int, pages: int) -> None:
+        self.lap("write")
+        seconds = {k: round(v, 4) for k, v in self.phases.items()}
+        seconds["total"] = round(time.perf_counter() - self.start, 4)
+        doc = {"result": what, "seconds": seconds, "pages": {"written": written, "total": pages}}
+        try:
+            write_atomic(store.folder / "last-build.json", (json.dumps(doc, indent=1) + "\n").encode())
+        except OSError:
+            pass

@@ -56,6 +56,8 @@ def clear_leftovers(output: Path) -> None:
     """Remove the folders of builds that were killed, and restore a site lost between two renames."""
     pattern = re.compile(rf"^\.{re.escape(output.name)}-(new|old)-(\d+)-")
     leftovers = []
+    if not output.parent.is_dir():
+        return
     for p in output.parent.iterdir():
         m = pattern.match(p.name)
         if m and not _alive(int(m.group(2))):

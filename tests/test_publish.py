@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -150,9 +151,12 @@ def test_a_killed_build_leaves_the_previous_site(tmp_path, files_before_kill):
     assert tree(out) == before
 
 
-def test_a_failed_render_keeps_the_previous_site(tmp_path, monkeypatch):
+@pytest.mark.parametrize("change", ["everything", "one note"])
+def test_a_failed_render_keeps_the_previous_site(tmp_path, monkeypatch, change):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
     out = tmp_path / "site"
-    assert not build(ROOT / "content", out, Problems()).errors
+    assert not build(content, out, Problems()).errors
     before = tree(out)
     from generator import pages
 
@@ -160,8 +164,15 @@ def test_a_failed_render_keeps_the_previous_site(tmp_path, monkeypatch):
         raise RuntimeError("disk full, say")
 
     monkeypatch.setattr(pages, "not_found_context", broken)
+    monkeypatch.setattr(pages, "cable_page_context", broken)
+    base_url = None
+    if change == "everything":  # a new address: a clean build
+        base_url = "https://example.org/edition"
+    else:  # an incremental build
+        note = content / "annotations" / "07BEIJING6872.yaml"
+        note.write_text(note.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     with pytest.raises(RuntimeError):
-        build(ROOT / "content", out, Problems())
+        build(content, out, Problems(), base_url=base_url)
     assert tree(out) == before
     assert not list(tmp_path.glob(".site-*"))
 

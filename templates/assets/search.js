@@ -21,8 +21,13 @@ async function loadPagefind() {
   const bundle = new URL(form.dataset.pagefind, document.baseURI).href;
   const module = await import(bundle);
   // Result URLs start from the site's own path, so that a site under /REPO/ links inside itself.
-  await module.options({ baseUrl: new URL(form.dataset.root, document.baseURI).pathname });
+  const baseUrl = new URL(form.dataset.root, document.baseURI).pathname;
+  await module.options({ baseUrl });
   await module.init();
+  // A large collection is indexed in shards (by year); each is merged into the main index.
+  for (const shard of (form.dataset.shards || "").split(" ").filter(Boolean)) {
+    await module.mergeIndex(new URL(shard, document.baseURI).pathname, { baseUrl });
+  }
   await module.filters(); // loads every filter's values, so that each search reports counts for all of them
   return module;
 }

@@ -1,0 +1,129 @@
+"""The build cache: parsed cables by content hash, and the manifest of what the last build wrote.
+
+It lives in a git-ignored folder beside the output (.cache/site for site/). Deleting it is always
+safe: the next build is a clean one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE.parent / "templates"
+STORE_FORMAT = 1
+"""Raised when what the cache holds changes shape."""
+
+
+def default_folder(output: Path) -> Path:
+    """The cache of a build into `output`: .cache/<name> beside it."""
+    output = output.resolve()
+    return output.parent / ".cache" / output.name
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of picklable values."""
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+
+
+def code_digest() -> str:
+    """Hash of the generator's own code, data, templates and assets: a change to any of them renders anew."""
+    h = hashlib.blake2b(f"{__version__}/{STORE_FORMAT}".encode(), digest_size=16)
+    for folder in (PACKAGE, TEMPLATES):
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = os.path.join(root, name)
+                h.update(os.path.relpath(path, folder).encode() + b"\0")
+                with open(path, "rb") as f:
+                    h.update(f.read())
+    return h.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file under a temporary name, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Store:
+    """One cache folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.parsed = folder / "parsed"
+
+    def _path(self, key: str) -> Path:
+        return self.parsed / key[:2] / f"{key}.pickle"
+
+    def has(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def save(self, key: str, value: Any) -> None:
+        """Keep the parse of one file."""
+        write_atomic(self._path(key), pickle.dumps(value, protocol=5))
+
+    def load(self, key: str) -> Any:
+        with open(self._path(key), "rb") as f:
+            return pickle.load(f)
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove parses no cable file gives any more."""
+        if not self.parsed.is_dir():
+            return
+        for sub in self.parsed.iterdir():
+            for p in sub.glob("*.pickle"):
+                if p.stem not in keep:
+                    p.unlink(missing_ok=True)
+
+    # --- the manifest of the last build --------------------------------------------------------
+
+    @property
+    def _manifest(self) -> Path:
+        return self.folder / "manifest.pickle"
+
+    @property
+    def _dirty(self) -> Path:
+        return self.folder / "writing"
+
+    def manifest(self) -> dict | None:
+        """What the last complete build recorded; None after a build that stopped while writing."""
+        if self._dirty.exists():
+            return None
+        try:
+            with open(self._manifest, "rb") as f:
+                value = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+            return None
+        return value if isinstance(value, dict) and value.get("format") == STORE_FORMAT else None
+
+    def begin_writing(self) -> None:
+        """Mark the output as being changed in place: a build killed now is followed by a clean one."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._manifest.unlink(missing_ok=True)
+        self._dirty.touch()
+
+    def finish(self, manifest: dict) -> None:
+        """Record a complete build."""
+        manifest["format"] = STORE_FORMAT
+        write_atomic(self._manifest, pickle.dumps(manifest, protocol=5))
+        self._dirty.unlink(missing_ok=True)
+
+    def forget(self) -> None:
+        """Drop the manifest (the output changed in a way it does not describe)."""
+        self._manifest.unlink(missing_ok=True)
