@@ -98,6 +98,15 @@ def check(content_dir: Path, problems: Problems, base_url: str | None = None, ca
 
 # --- the cables' files, made on every core ----------------------------------------------------------
 
+class KeepPrevious(Exception):
+    """The preview found errors while rendering: it keeps serving the last good site."""
+
+
+def stop_on_errors(results: dict[str, dict], preview: bool) -> None:
+    if preview and any(p.severity == "error" for r in results.values() for p in r["problems"]):
+        raise KeepPrevious
+
+
 class _Job:
     """What every worker needs: inherited when the workers are forked, never pickled."""
 
@@ -223,6 +232,9 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
     except search.SearchIndexError as e:
         found.error("pagefind", None, f"{e}; the previous site is kept")
         written = None
+    except KeepPrevious:
+        found.items.extend(p for r in cable_problems(site, store, old) for p in r)
+        written = None
     except TemplateError as e:
         name = getattr(e, "filename", None) or getattr(e, "name", None) or "templates"
         found.error(str(name), getattr(e, "lineno", None),
@@ -237,6 +249,11 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
     return problems
 
 
+def cable_problems(site: Site, store: Store, old: dict | None) -> list[list]:
+    """What joining each cable with its notes found (the preview reports them all when it keeps the old site)."""
+    return [r["problems"] for r in parallel.run(_cable_job, list(site.cables), _Job(site, None), "Checking")]
+
+
 def render_cables(out: Path, site: Site, ids: list[str], preview: bool, show: bool | None) -> dict[str, dict]:
     """Make the files of these cables on every core, into `out`."""
     return dict(zip(ids, parallel.run(_cable_job, ids, _Job(site, out, preview), "Rendering", show)))
@@ -249,6 +266,7 @@ def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store,
     plan = search.shards(site) if index_search and search.available() else {}
     with atomic_tree(output) as out:
         results = render_cables(out, site, list(site.cables), preview, show)
+        stop_on_errors(results, preview)
         timer.lap("render")
         others = {}
         html = [p for r in results.values() for p in r["paths"] if p.endswith(".html")]
@@ -287,6 +305,7 @@ def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: 
     stage = Path(tempfile.mkdtemp(prefix=f".{output.resolve().name}-new-{os.getpid()}-", dir=output.resolve().parent))
     try:
         results = render_cables(stage, site, changed, preview, show)
+        stop_on_errors(results, preview)
         timer.lap("render")
         cables = {cid: old["cables"][cid] for cid in site.cables if cid not in results}
         cables.update({cid: {"mentions": r["mentions"], "problems": r["problems"], "paths": r["paths"]}

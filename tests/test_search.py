@@ -4,6 +4,7 @@ with the page's Content-Security-Policy in force."""
 from __future__ import annotations
 
 import re
+import shutil
 from html import unescape
 from pathlib import Path
 
@@ -146,20 +147,27 @@ def test_the_search_page_csp_allows_webassembly_and_nothing_inline(served):
     assert "wasm-unsafe-eval" not in cable  # only the search page runs WebAssembly
 
 
-def test_a_failing_indexer_keeps_the_previous_site(tmp_path, monkeypatch):
+@pytest.mark.parametrize("change", ["everything", "one note"])
+def test_a_failing_indexer_keeps_the_previous_site(tmp_path, monkeypatch, change):
     from generator import search
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
     out = tmp_path / "site"
-    assert not build(ROOT / "content", out, Problems()).errors
-    before = sorted(p.name for p in out.iterdir())
+    assert not build(content, out, Problems()).errors
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def broken(site: Path):
+    def broken(site: Path, bundle: Path | None = None):
         raise search.SearchIndexError("Pagefind failed: out of memory, say")
 
     monkeypatch.setattr(search, "index", broken)
-    problems = build(ROOT / "content", out, Problems())
+    base_url = "https://example.org/edition" if change == "everything" else None
+    if change == "one note":
+        note = content / "annotations" / "07BEIJING6872.yaml"
+        note.write_text(note.read_text(encoding="utf-8").replace("workshop", "Workshop", 1), encoding="utf-8")
+    problems = build(content, out, Problems(), base_url=base_url)
     assert [str(p) for p in problems.errors] == [
         "pagefind: error: Pagefind failed: out of memory, say; the previous site is kept"]
-    assert sorted(p.name for p in out.iterdir()) == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_undated_cables_keep_a_place_in_date_order(seed_3239):
