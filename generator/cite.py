@@ -22,7 +22,8 @@ def recipient(cable: Cable) -> str | None:
 
 
 def when(cable: Cable) -> datetime | None:
-    return datetime.strptime(cable.created, "%Y-%m-%dT%H:%M:%SZ") if cable.created else None
+    # fromisoformat is the C parser; strptime costs more than the rest of a citation
+    return datetime.fromisoformat(cable.created[:19]) if cable.created else None
 
 
 def chicago(cable: Cable, site: dict, url: str, para: str | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -41,11 +42,34 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    quick = nothing_to_do(args)
+    if quick is not None:
+        return report(quick, args.strict)
     from .site import build
 
     problems = build(Path(args.content), Path(args.output), problems=Problems(), base_url=args.base_url,
                      index_search=not args.no_search, show=False if args.quiet else None)
     return report(problems, args.strict)
+
+
+def nothing_to_do(args: argparse.Namespace) -> Problems | None:
+    """The last build's problems when nothing it read has changed since, without loading the renderer."""
+    import time
+    from .search import installed
+    from .store import Store, build_base, default_folder, unchanged, write_atomic
+
+    start = time.perf_counter()
+    output = Path(args.output)
+    store = Store(default_folder(output))
+    searching = not args.no_search and installed()
+    old, inputs = unchanged(store, Path(args.content), output, build_base(False, args.base_url, searching))
+    if not old or old["inputs"] != inputs:
+        return None
+    seconds = round(time.perf_counter() - start, 4)
+    doc = {"result": "nothing changed", "seconds": {"total": seconds}, "pages": {"written": 0, "total": old["pages"]}}
+    write_atomic(store.folder / "last-build.json", (json.dumps(doc, indent=1) + "\n").encode())
+    print(f"nothing changed since the last build ({old['pages']} pages); {seconds:.2f} s", file=sys.stderr)
+    return Problems(list(old["problems"]))
 
 
 def cmd_check(args: argparse.Namespace) -> int:

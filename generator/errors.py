@@ -18,6 +18,9 @@ class Problem:
     severity: str = "warning"
     """"error" (the cable or file was not read) or "warning" (read, with a doubt)."""
 
+    def __reduce__(self):  # positional pickling (the build cache keeps every problem)
+        return (Problem, (self.path, self.line, self.message, self.severity))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.severity}: {self.message}"

@@ -39,6 +39,8 @@ class Site:
     classifications: dict[str, list[str]] = field(default_factory=dict)
     years: dict[str, list[str]] = field(default_factory=dict)
     suggestions: dict[str, dict[str, list[tuple[str, int]]]] = field(default_factory=dict)
+    kin: str = ""
+    """Hash of what the suggestions are computed from (briefs and people), to reuse them when unchanged."""
 
 
 def ref_anchor(letter: str | None, index: int) -> str:
@@ -60,7 +62,7 @@ def check_ref(ref: ParaRef, cables: dict[str, Brief], where: tuple[str, int | No
 
 
 def link_site(cables: list[Brief], content: Content, problems: Problems,
-              full: Callable[[str], Cable], people: dict[str, frozenset[str]]) -> Site:
+              full: Callable[[str], Cable], people: dict[str, frozenset[str]], suggested: dict | None = None) -> Site:
     """Build the Site model and check every link the editor wrote."""
     ordered = sorted(cables, key=lambda c: (c.created or "", c.id))
     site = Site({c.id: c for c in ordered}, content, full, people)
@@ -75,7 +77,10 @@ def link_site(cables: list[Brief], content: Content, problems: Problems,
         site.classifications.setdefault(c.classification or "Unmarked", []).append(c.id)
         site.years.setdefault((c.created or "undated")[:4], []).append(c.id)
     link_threads(site, problems)
-    suggest(site)
+    if suggested is not None:
+        site.suggestions = suggested  # computed by an earlier build from the same briefs and people
+    else:
+        suggest(site)
     return site
 
 

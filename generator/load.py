@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 from . import parallel
 from .errors import CableError, Problem, Problems
 from .model import Brief, Cable, brief
+from .store import stat_key
 from .parse import parse_document
 from .readers import CableRowError, read_path
 
@@ -82,14 +83,6 @@ def read_file(path: Path, problems: Problems) -> Iterator[Cable]:
 
 
 # --- the collection, read once and kept in the store -------------------------------------------------
-
-def stat_key(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
-
 
 def people_of(cable: Cable, forms: list[tuple[str, str]]) -> frozenset[str]:
     """The people (keys of people.yaml) whose written forms occur in a cable's text."""

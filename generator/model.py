@@ -75,6 +75,9 @@ class Reference:
     id: str | None
     """Canonical id of the cable it names (07BEIJING1672); None when it names no cable."""
 
+    def __reduce__(self):  # positional pickling: several times faster than the dataclass default with slots
+        return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
 
 @dataclass(frozen=True, slots=True)
 class PageBreak:
@@ -197,6 +200,9 @@ class BriefSource:
     size: int
     """Length of the cable's bytes."""
 
+    def __reduce__(self):  # positional pickling: several times faster than the dataclass default with slots
+        return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
 
 @dataclass(frozen=True, slots=True)
 class Brief:
@@ -234,6 +240,9 @@ class Brief:
     index: int
     """Position of the cable among the cables of that file."""
 
+    def __reduce__(self):  # positional pickling: several times faster than the dataclass default with slots
+        return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
 
 def brief(cable: Cable, key: str, index: int) -> Brief:
     """The brief of a cable read from the file stored under `key`."""
@@ -245,13 +254,15 @@ def brief(cable: Cable, key: str, index: int) -> Brief:
 
 def to_jsonable(value: Any) -> Any:
     """Turn a model value into plain JSON types; source bytes are left out."""
-    if is_dataclass(value):
-        out = {}
-        for f in fields(value):
-            if isinstance(value, Source) and f.name == "data":
-                continue
-            out[f.name] = to_jsonable(getattr(value, f.name))
-        return out
+    names = _FIELDS.get(type(value))
+    if names is None and is_dataclass(value):
+        names = _FIELDS[type(value)] = tuple(f.name for f in fields(value)
+                                            if not (isinstance(value, Source) and f.name == "data"))
+    if names is not None:
+        return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     return value
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -33,7 +33,7 @@ def cable_files(site: Site, cable: Cable, joined, env: Environment, cable_link) 
         (f"cables/{cid}/{cid}.bib", cite.bibtex(cable, settings, url)),
         (f"cables/{cid}/{cid}.ris", cite.ris(cable, settings, url)),
         (f"cables/{cid}/{cid}.csl.json", cite.csl_json(cable, settings, url)),
-        (files["json"], json.dumps(data.cable_record(site, cable, joined), ensure_ascii=False, indent=1) + "\n"),
+        (files["json"], json.dumps(data.cable_record(site, cable, joined), ensure_ascii=False) + "\n"),
     ]
 
 

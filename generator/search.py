@@ -52,6 +52,11 @@ def executable() -> str | None:
     return str(path) if path and path.exists() else None
 
 
+def installed() -> bool:
+    """Whether the pagefind package is there (cheap: its binary is not looked for)."""
+    return importlib.util.find_spec("pagefind") is not None
+
+
 def available() -> bool:
     """Whether Pagefind can run here."""
     return executable() is not None

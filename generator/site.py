@@ -26,16 +26,14 @@ from .annotations import Joined, Matcher, join
 from .content import Content, checked_base_url, load_content
 from .errors import Problems
 from .link import Site, link_site, people_forms
-from .load import CABLE_SUFFIXES, cable_files, load_cable, read_collection, stat_key
+from .load import CABLE_SUFFIXES, load_cable, read_collection
 from .markup import render as markdown
 from .outputs import cable_files as cable_outputs, mentions_of, other_pages, sitemaps
 from .pages import cable_extras, linker
 from .render import ASSETS, environment
-from .store import Store, code_digest, default_folder, digest, write_atomic
+from .store import BUILD_MARK, Store, build_base, default_folder, digest, stat_key, unchanged, write_atomic
 from .write import atomic_tree, clear_leftovers, source_date_epoch
 
-BUILD_MARK = "catalog.json"
-"""Every build writes it last; a folder holding it may be replaced by the next build."""
 CLEAN_SHARE = 0.5
 """When more than this share of the cables changed, a clean build (one folder swap) is made instead."""
 
@@ -54,7 +52,7 @@ def sources_of(content_dir: Path, problems: Problems) -> list[Path]:
 
 
 def collect(content_dir: Path, problems: Problems, store: Store, known: dict, base_url: str | None,
-            show: bool | None = None) -> tuple[Site, dict]:
+            show: bool | None = None, suggested: dict | None = None) -> tuple[Site, dict]:
     """Read the cables (from the store where their bytes are known) and the editorial layer; link them."""
     content = load_content(content_dir, problems)
     if base_url is not None:
@@ -70,7 +68,10 @@ def collect(content_dir: Path, problems: Problems, store: Store, known: dict, ba
             seen[b.id] = b.source.path
             briefs.append(b)
             people[b.id] = who
-    site = link_site(briefs, content, problems, lambda cid: load_cable(store, site.cables[cid]), people)
+    kin = digest([(b.key, b.index) for b in briefs], sorted((k, sorted(v)) for k, v in people.items()))
+    cached = suggested.get("suggestions") if suggested and suggested.get("kin") == kin else None
+    site = link_site(briefs, content, problems, lambda cid: load_cable(store, site.cables[cid]), people, cached)
+    site.kin = kin
     for cid, ann in content.annotations.items():
         if cid not in site.cables:
             problems.error(ann.path, None, f"annotations for {cid}, which is not among the cables in content/cables")
@@ -181,17 +182,6 @@ def thread_slugs(site: Site, cid: str) -> list:
                                                    for lk in e["thread"].links]) for e in site.in_threads.get(cid, [])]
 
 
-def scan(content_dir: Path) -> dict[str, tuple | None]:
-    """The size, time and inode of every input file: equal scans mean nothing changed."""
-    found: dict[str, tuple | None] = {}
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            found[path] = stat_key(Path(path))
-    return found
-
-
 def mark_of(output: Path) -> tuple | None:
     return stat_key(output / BUILD_MARK)
 
@@ -207,23 +197,24 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
         return problems
     clear_leftovers(output.resolve())
     store = Store(cache_dir or default_folder(output))
-    base = digest(code_digest(), preview, base_url, index_search and search.available())
-    old = store.manifest() if (output / BUILD_MARK).exists() else None
-    if old and (old["mark"] != mark_of(output) or old["base"] != base):
-        old = None
-    inputs = scan(content_dir)
-    if old and old["inputs"] == inputs:
-        problems.items.extend(old["problems"])
-        timer.report(store, "nothing changed", 0, old["pages"])
+    base = build_base(preview, base_url, index_search and search.installed())
+    head, inputs = unchanged(store, content_dir, output, base)
+    if head and head["inputs"] == inputs:
+        problems.items.extend(head["problems"])
+        timer.report(store, "nothing changed", 0, head["pages"])
         return problems
+    last = store.manifest() or {}
+    old = last if head and last.get("mark") == head["mark"] else None
     found = Problems()
-    site, entries = collect(content_dir, found, store, (old or {}).get("entries", {}), base_url, show)
+    site, entries = collect(content_dir, found, store, last.get("entries", {}), base_url, show, last)
     timer.lap("read")
     if found.errors and preview and (output / BUILD_MARK).exists():
         problems.extend(found)
         return problems  # the preview keeps serving the last good site and shows these problems
-    keys = cable_keys(site, digest(base, editorial_digest(content_dir)), content_dir)
-    state = {"base": base, "inputs": inputs, "entries": entries, "keys": keys}
+    editorial = digest(base, editorial_digest(content_dir))
+    keys = cable_keys(site, editorial, content_dir)
+    state = {"base": base, "inputs": inputs, "entries": entries, "keys": keys, "editorial": editorial,
+             "kin": site.kin, "suggestions": site.suggestions}
     try:
         if old is None or sum(old["keys"].get(c) != k for c, k in keys.items()) > CLEAN_SHARE * len(keys):
             written = clean_build(output, site, keys, state, store, preview, index_search, found, timer, show)
@@ -293,6 +284,7 @@ def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store,
         found.items.extend(r["problems"])
     state.update(cables={cid: {"mentions": r["mentions"], "problems": r["problems"], "paths": r["paths"]}
                          for cid, r in results.items()}, others=others, pages=len(html) + 1)
+    state["others_key"] = others_key(site, state, mentions_of(state["cables"]), plan)
     return sum(len(r["paths"]) for r in results.values()) + len(others)
 
 
@@ -312,20 +304,26 @@ def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: 
                        for cid, r in results.items()})
         cables = {cid: cables[cid] for cid in site.cables}  # the edition's order
         staged = [p for r in results.values() for p in r["paths"]]
-        others = {}
         html = [p for r in cables.values() for p in r["paths"] if p.endswith(".html")]
-        for path, text in other_pages(site, mentions_of(cables), env, [search.folder(n) for n in plan if n]):
-            others[path] = digest(text)
-            if path.endswith(".html") and path != "404.html":
-                html.append(path)
-            if old["others"].get(path) != others[path]:
-                write_file(stage / path, text)
-                staged.append(path)
-        for path, text in sitemaps(site, env, html):
-            others[path] = digest(text)
-            if old["others"].get(path) != others[path]:
-                write_file(stage / path, text)
-                staged.append(path)
+        mentions = mentions_of(cables)
+        state["others_key"] = others_key(site, state, mentions, plan)
+        if state["others_key"] == old.get("others_key"):
+            others = old["others"]  # nothing the other pages show has changed
+            html += [p for p in others if p.endswith(".html") and p != "404.html"]
+        else:
+            others = {}
+            for path, text in other_pages(site, mentions, env, [search.folder(n) for n in plan if n]):
+                others[path] = digest(text)
+                if path.endswith(".html") and path != "404.html":
+                    html.append(path)
+                if old["others"].get(path) != others[path]:
+                    write_file(stage / path, text)
+                    staged.append(path)
+            for path, text in sitemaps(site, env, html):
+                others[path] = digest(text)
+                if old["others"].get(path) != others[path]:
+                    write_file(stage / path, text)
+                    staged.append(path)
         timer.lap("render")
         bundles = index_bundles(stage, site, plan, old.get("bundles", {}), keys, others, output, found, store) \
             if plan else {}
@@ -354,6 +352,13 @@ def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: 
         found.items.extend(r["problems"])
     state.update(cables=cables, others=others, pages=len(html) + 1, bundles=bundles)
     return len(staged)
+
+
+def others_key(site: Site, state: dict, mentions: dict, plan: dict) -> str:
+    """What the pages beside the cables show: every brief, the editorial layer but the notes, which cables
+    are annotated, who is named where, and the search bundles."""
+    return digest(state["editorial"], [(b.key, b.index) for b in site.cables.values()],
+                  sorted(site.content.annotations), mentions, sorted(plan))
 
 
 def swap_folder(new: Path, target: Path, epoch: int | None) -> None:

@@ -61,6 +61,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+_MANIFESTS: dict[Path, tuple] = {}
+
+
 class Store:
     """One cache folder."""
 
@@ -105,8 +108,31 @@ class Store:
         """What the last complete build recorded; None after a build that stopped while writing."""
         if self._dirty.exists():
             return None
+        stamp = stat_key(self._manifest)
+        memo = _MANIFESTS.get(self._manifest)
+        if memo and memo[0] == stamp:
+            return memo[1]  # read already by this process (the command line looks before building)
         try:
             with open(self._manifest, "rb") as f:
+                value = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+            return None
+        if not (isinstance(value, dict) and value.get("format") == STORE_FORMAT):
+            return None
+        _MANIFESTS.clear()
+        _MANIFESTS[self._manifest] = (stamp, value)
+        return value
+
+    @property
+    def _head(self) -> Path:
+        return self.folder / "head.pickle"
+
+    def head(self) -> dict | None:
+        """The small part of the manifest a no-op build needs: options, output mark, inputs, problems."""
+        if self._dirty.exists():
+            return None
+        try:
+            with open(self._head, "rb") as f:
                 value = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
             return None
@@ -116,14 +142,65 @@ class Store:
         """Mark the output as being changed in place: a build killed now is followed by a clean one."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self._manifest.unlink(missing_ok=True)
+        self._head.unlink(missing_ok=True)
         self._dirty.touch()
 
     def finish(self, manifest: dict) -> None:
         """Record a complete build."""
         manifest["format"] = STORE_FORMAT
+        _MANIFESTS.clear()
+        self._head.unlink(missing_ok=True)
         write_atomic(self._manifest, pickle.dumps(manifest, protocol=5))
+        head = {k: manifest[k] for k in HEAD}
+        write_atomic(self._head, pickle.dumps(head, protocol=5))
         self._dirty.unlink(missing_ok=True)
 
     def forget(self) -> None:
         """Drop the manifest (the output changed in a way it does not describe)."""
         self._manifest.unlink(missing_ok=True)
+        self._head.unlink(missing_ok=True)
+
+
+HEAD = ("format", "base", "mark", "inputs", "problems", "pages")
+"""The keys of the manifest kept apart in head.pickle, for the no-op check."""
+
+
+# --- has anything changed since the last build? ------------------------------------------------------
+
+BUILD_MARK = "catalog.json"
+"""Every build writes it last; a folder holding it may be replaced by the next build."""
+
+
+def stat_key(path: Path | str) -> tuple[int, int, int] | None:
+    """Size, modification time and inode: a file whose three are unchanged is taken as unchanged."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def scan(content_dir: Path) -> dict[str, tuple | None]:
+    """The size, time and inode of every input file: equal scans mean nothing changed."""
+    found: dict[str, tuple | None] = {}
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            found[path] = stat_key(path)
+    return found
+
+
+def build_base(preview: bool, base_url: str | None, searching: bool) -> str:
+    """What every page depends on besides content/: the code, the templates and the build's options."""
+    return digest(code_digest(), preview, base_url, searching)
+
+
+def unchanged(store: Store, content_dir: Path, output: Path, base: str) -> tuple[dict | None, dict]:
+    """The last build's head if it describes `output` as it is (else None), and the scan of content/.
+    When the scan equals the head's inputs, nothing needs doing."""
+    head = store.head()
+    if not head or head["base"] != base or head["mark"] != stat_key(output / BUILD_MARK) \
+            or not (output / BUILD_MARK).exists():
+        head = None
+    return head, scan(content_dir)
