@@ -28,8 +28,9 @@ def default_folder(output: Path) -> Path:
 
 
 def digest(*parts: Any) -> str:
-    """A short stable hash of picklable values."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+    """A short stable hash of plain values (strings, numbers, lists, dicts, dataclasses), by their repr:
+    a pickle is not canonical (equal values may pickle differently), a repr is."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def code_digest() -> str:
