@@ -76,7 +76,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .site import check
 
     problems = Problems()
-    site, _ = check(Path(args.content), problems, args.base_url)
+    from .store import default_folder
+
+    site, _ = check(Path(args.content), problems, args.base_url, default_folder(Path(args.output)))
     print(f"{len(site.cables)} cables, {len(site.threads)} threads checked: {len(problems.errors)} errors, "
           f"{len(problems.warnings)} warnings", file=sys.stderr)
     return report(problems, args.strict)

@@ -12,8 +12,7 @@ from typing import Iterator
 from jinja2 import Environment
 
 from . import cite, data, feeds, pages
-from .content import slug
-from .link import Site, tag_path
+from .link import Site
 from .model import Cable
 from .pages import linker
 from .render import ENTRY_PAGES, entries_context, source_context, url_for
@@ -94,5 +93,3 @@ def mentions_of(results: dict[str, dict]) -> dict[str, list[tuple[str, str]]]:
             out.setdefault(key, []).extend((cid, label) for label in labels)
     return out
 
-
-__all__ = ["cable_files", "other_pages", "sitemaps", "mentions_of", "slug", "tag_path"]

@@ -46,8 +46,6 @@ class Preview:
     """Problems of the latest rebuild, shown on every page until a rebuild has none."""
     failed: bool = False
     """True when the latest rebuild did not replace the site (the last good one is served)."""
-    cache: dict = field(default_factory=dict)
-    """Cables already parsed, by file (see load.read_cables)."""
     last_seconds: float = 0.0
 
     def rebuild(self) -> None:
@@ -57,8 +55,7 @@ class Preview:
 
         start = time.perf_counter()
         had_site = (self.output / BUILD_MARK).exists()
-        problems = build(self.content, self.output, Problems(), preview=True, base_url=self.base_url,
-                         cache=self.cache)
+        problems = build(self.content, self.output, Problems(), preview=True, base_url=self.base_url)
         self.last_seconds = time.perf_counter() - start
         self.problems = sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0))
         self.failed = bool(problems.errors) and had_site

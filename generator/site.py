@@ -23,7 +23,7 @@ from jinja2 import TemplateError
 
 from . import parallel, search
 from .annotations import Joined, Matcher, join
-from .content import Content, checked_base_url, load_content
+from .content import checked_base_url, load_content
 from .errors import Problems
 from .link import Site, link_site, people_forms
 from .load import CABLE_SUFFIXES, load_cable, read_collection
@@ -84,10 +84,9 @@ def collect(content_dir: Path, problems: Problems, store: Store, known: dict, ba
     return site, entries
 
 
-def check(content_dir: Path, problems: Problems, base_url: str | None = None, cache: object = None,
-          cache_dir: Path | None = None) -> tuple[Site, dict]:
+def check(content_dir: Path, problems: Problems, base_url: str | None = None, cache_dir: Path | None = None) -> tuple[Site, dict]:
     """Read and link everything, and check every reference the editor wrote; write nothing but the cache."""
-    store = Store(cache_dir or default_folder(Path("site")))
+    store = Store(cache_dir or default_folder(Path("site").resolve()))
     old = store.manifest() or {}
     site, _ = collect(content_dir, problems, store, old.get("entries", {}), base_url)
     results = {}
@@ -189,7 +188,7 @@ def mark_of(output: Path) -> tuple | None:
 # --- the build --------------------------------------------------------------------------------------
 
 def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False,
-          base_url: str | None = None, cache: object = None, index_search: bool = True,
+          base_url: str | None = None, index_search: bool = True,
           cache_dir: Path | None = None, show: bool | None = None) -> Problems:
     """Check, then render and write what changed; the previous site stays if anything fails midway."""
     timer = Timer()

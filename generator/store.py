@@ -62,9 +62,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-_MANIFESTS: dict[Path, tuple] = {}
-
-
 class Store:
     """One cache folder."""
 
@@ -107,22 +104,7 @@ class Store:
 
     def manifest(self) -> dict | None:
         """What the last complete build recorded; None after a build that stopped while writing."""
-        if self._dirty.exists():
-            return None
-        stamp = stat_key(self._manifest)
-        memo = _MANIFESTS.get(self._manifest)
-        if memo and memo[0] == stamp:
-            return memo[1]  # read already by this process (the command line looks before building)
-        try:
-            with open(self._manifest, "rb") as f:
-                value = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-            return None
-        if not (isinstance(value, dict) and value.get("format") == STORE_FORMAT):
-            return None
-        _MANIFESTS.clear()
-        _MANIFESTS[self._manifest] = (stamp, value)
-        return value
+        return self._read(self._manifest)
 
     @property
     def _head(self) -> Path:
@@ -130,10 +112,13 @@ class Store:
 
     def head(self) -> dict | None:
         """The small part of the manifest a no-op build needs: options, output mark, inputs, problems."""
+        return self._read(self._head)
+
+    def _read(self, path: Path) -> dict | None:
         if self._dirty.exists():
             return None
         try:
-            with open(self._head, "rb") as f:
+            with open(path, "rb") as f:
                 value = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
             return None
@@ -149,7 +134,6 @@ class Store:
     def finish(self, manifest: dict) -> None:
         """Record a complete build."""
         manifest["format"] = STORE_FORMAT
-        _MANIFESTS.clear()
         self._head.unlink(missing_ok=True)
         write_atomic(self._manifest, pickle.dumps(manifest, protocol=5))
         head = {k: manifest[k] for k in HEAD}
