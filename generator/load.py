@@ -32,31 +32,10 @@ def cable_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def read_cables(paths: Iterable[Path], problems: Problems, cache: dict | None = None) -> Iterator[Cable]:
-    """Yield every cable that can be read; record every one that cannot, and go on.
-
-    With a cache (the preview keeps one), a file whose size and modification time are unchanged since
-    it was last read gives the same cables and problems without being read again.
-    """
+def read_cables(paths: Iterable[Path], problems: Problems) -> Iterator[Cable]:
+    """Yield every cable that can be read; record every one that cannot, and go on."""
     for path in cable_files(paths):
-        if cache is None:
-            yield from read_file(path, problems)
-        else:
-            yield from read_cached(path, problems, cache)
-
-
-def read_cached(path: Path, problems: Problems, cache: dict) -> list[Cable]:
-    try:
-        st = path.stat()
-    except OSError:
-        return list(read_file(path, problems))
-    key = (st.st_size, st.st_mtime_ns, st.st_ino)
-    hit = cache.get(path)
-    if hit is None or hit[0] != key:
-        found = Problems()
-        hit = cache[path] = (key, list(read_file(path, found)), found)
-    problems.extend(hit[2])
-    return hit[1]
+        yield from read_file(path, problems)
 
 
 def read_file(path: Path, problems: Problems) -> Iterator[Cable]:

@@ -6,7 +6,7 @@ import gc
 import multiprocessing
 import os
 import sys
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
 PARALLEL_FROM = 200
 """Fewer items than this are done in this process: forking costs more than it saves."""
@@ -80,9 +80,3 @@ def run(fn: Callable[[Any], Any], items: list, state: Any, label: str, show: boo
     finally:
         bar.close()
         shared = None
-
-
-def batches(items: Iterable, size: int) -> list[list]:
-    """Cut a sequence into lists of `size` (the last may be shorter)."""
-    items = list(items)
-    return [items[k:k + size] for k in range(0, len(items), size)]

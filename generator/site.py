@@ -89,10 +89,9 @@ def check(content_dir: Path, problems: Problems, base_url: str | None = None, ca
     store = Store(cache_dir or default_folder(Path("site").resolve()))
     old = store.manifest() or {}
     site, _ = collect(content_dir, problems, store, old.get("entries", {}), base_url)
-    results = {}
-    for cid, r in zip(site.cables, parallel.run(_cable_job, list(site.cables), _Job(site, None), "Checking")):
+    results = dict(zip(site.cables, join_all(site)))
+    for r in results.values():
         problems.items.extend(r["problems"])
-        results[cid] = r
     return site, results
 
 
@@ -223,7 +222,7 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
         found.error("pagefind", None, f"{e}; the previous site is kept")
         written = None
     except KeepPrevious:
-        found.items.extend(p for r in cable_problems(site, store, old) for p in r)
+        found.items.extend(p for r in join_all(site) for p in r["problems"])
         written = None
     except TemplateError as e:
         name = getattr(e, "filename", None) or getattr(e, "name", None) or "templates"
@@ -239,14 +238,34 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
     return problems
 
 
-def cable_problems(site: Site, store: Store, old: dict | None) -> list[list]:
-    """What joining each cable with its notes found (the preview reports them all when it keeps the old site)."""
-    return [r["problems"] for r in parallel.run(_cable_job, list(site.cables), _Job(site, None), "Checking")]
+def join_all(site: Site) -> list[dict]:
+    """Join every cable with its notes, writing nothing: what each names, and the problems found."""
+    return list(parallel.run(_cable_job, list(site.cables), _Job(site, None), "Checking"))
 
 
 def render_cables(out: Path, site: Site, ids: list[str], preview: bool, show: bool | None) -> dict[str, dict]:
     """Make the files of these cables on every core, into `out`."""
     return dict(zip(ids, parallel.run(_cable_job, ids, _Job(site, out, preview), "Rendering", show)))
+
+
+def write_others(site: Site, mentions: dict, env, plan: dict, dest: Path, before: dict[str, str],
+                 html: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Render every page but the cables' into `dest`, skipping those whose text equals the `before` build's;
+    add the HTML pages to `html`. Returns each page's text hash, and the pages written."""
+    others, written = {}, []
+
+    def put(path: str, text: str) -> None:
+        others[path] = digest(text)
+        if before.get(path) != others[path]:
+            write_file(dest / path, text)
+            written.append(path)
+    for path, text in other_pages(site, mentions, env, [search.folder(n) for n in plan if n]):
+        put(path, text)
+        if path.endswith(".html") and path != "404.html":
+            html.append(path)
+    for path, text in sitemaps(site, env, html):
+        put(path, text)
+    return others, written
 
 
 def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store, preview: bool,
@@ -258,19 +277,9 @@ def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store,
         results = render_cables(out, site, list(site.cables), preview, show)
         stop_on_errors(results, preview)
         timer.lap("render")
-        others = {}
         html = [p for r in results.values() for p in r["paths"] if p.endswith(".html")]
-        for path, text in other_pages(site, mentions_of(results), env, [search.folder(n) for n in plan if n]):
-            others[path] = digest(text)
-            if path != BUILD_MARK:
-                write_file(out / path, text)
-                if path.endswith(".html") and path != "404.html":
-                    html.append(path)
-            else:
-                mark = text
-        for path, text in sitemaps(site, env, html):
-            others[path] = digest(text)
-            write_file(out / path, text)
+        mentions = mentions_of(results)
+        others, _ = write_others(site, mentions, env, plan, out, {}, html)  # the tree is swapped in whole
         shutil.copytree(ASSETS, out / "assets")
         timer.lap("render")
         state["bundles"] = index_bundles(out, site, plan, {}, keys, others, None, found, store) if plan else {}
@@ -278,12 +287,10 @@ def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store,
             found.add("pagefind", None, "search is not indexed: the pagefind package is not installed "
                                         "(pip install 'pagefind[bin]'); the search page will say so")
         timer.lap("search")
-        write_file(out / BUILD_MARK, mark)  # last: its presence marks a complete build
-    for cid, r in results.items():
+    for r in results.values():
         found.items.extend(r["problems"])
-    state.update(cables={cid: {"mentions": r["mentions"], "problems": r["problems"], "paths": r["paths"]}
-                         for cid, r in results.items()}, others=others, pages=len(html) + 1)
-    state["others_key"] = others_key(site, state, mentions_of(state["cables"]), plan)
+    state.update(cables=results, others=others, pages=len(html) + 1)
+    state["others_key"] = others_key(site, state, mentions, plan)
     return sum(len(r["paths"]) for r in results.values()) + len(others)
 
 
@@ -298,10 +305,7 @@ def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: 
         results = render_cables(stage, site, changed, preview, show)
         stop_on_errors(results, preview)
         timer.lap("render")
-        cables = {cid: old["cables"][cid] for cid in site.cables if cid not in results}
-        cables.update({cid: {"mentions": r["mentions"], "problems": r["problems"], "paths": r["paths"]}
-                       for cid, r in results.items()})
-        cables = {cid: cables[cid] for cid in site.cables}  # the edition's order
+        cables = {cid: results.get(cid) or old["cables"][cid] for cid in site.cables}  # the edition's order
         staged = [p for r in results.values() for p in r["paths"]]
         html = [p for r in cables.values() for p in r["paths"] if p.endswith(".html")]
         mentions = mentions_of(cables)
@@ -310,19 +314,8 @@ def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: 
             others = old["others"]  # nothing the other pages show has changed
             html += [p for p in others if p.endswith(".html") and p != "404.html"]
         else:
-            others = {}
-            for path, text in other_pages(site, mentions, env, [search.folder(n) for n in plan if n]):
-                others[path] = digest(text)
-                if path.endswith(".html") and path != "404.html":
-                    html.append(path)
-                if old["others"].get(path) != others[path]:
-                    write_file(stage / path, text)
-                    staged.append(path)
-            for path, text in sitemaps(site, env, html):
-                others[path] = digest(text)
-                if old["others"].get(path) != others[path]:
-                    write_file(stage / path, text)
-                    staged.append(path)
+            others, written = write_others(site, mentions, env, plan, stage, old["others"], html)
+            staged += written
         timer.lap("render")
         bundles = index_bundles(stage, site, plan, old.get("bundles", {}), keys, others, output, found, store) \
             if plan else {}
