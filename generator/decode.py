@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .header import DE_LINE, DTG, RELAY, SECURITY, parse_recipient
 from .tables import PRECEDENCE_CODES, markings, routing_indicators
@@ -113,6 +114,7 @@ def decode_header(lines: tuple[str, ...], year: int | None) -> list[dict]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def portion_meaning(mark: str) -> str:
     """Spell out a portion marking: S//NF is Secret, Not releasable to foreign nationals (NOFORN)."""
     parts = [p for p in re.split(r"[/\s-]+", mark.upper()) if p]

@@ -254,15 +254,25 @@ def brief(cable: Cable, key: str, index: int) -> Brief:
 
 def to_jsonable(value: Any) -> Any:
     """Turn a model value into plain JSON types; source bytes are left out."""
-    names = _FIELDS.get(type(value))
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    names = _FIELDS.get(kind)
     if names is None and is_dataclass(value):
-        names = _FIELDS[type(value)] = tuple(f.name for f in fields(value)
-                                            if not (isinstance(value, Source) and f.name == "data"))
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value)
+                                      if not (isinstance(value, Source) and f.name == "data"))
     if names is not None:
-        return {name: to_jsonable(getattr(value, name)) for name in names}
+        out = {}
+        for name in names:
+            v = getattr(value, name)
+            out[name] = v if type(v) in _PLAIN else to_jsonable(v)  # most fields are plain: no call for them
+        return out
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
+        return [v if type(v) in _PLAIN else to_jsonable(v) for v in value]
     return value
+
+
+_PLAIN = frozenset((str, int, float, bool, type(None)))
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}

@@ -30,6 +30,7 @@ OLD_PAGE = re.compile(r"^\s*PAGE\s+(?P<page>\d{2,3})\s+[A-Z][A-Z ]+\s+\d{2,6}\b"
 PAGE_BANNER = re.compile(
     r"^\s*(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)(?:\s+PTQ\d+)?\s*$"
 )
+PILCROW = re.compile(r"^(\s*)¶\s?")
 DASHES = re.compile(r"^\s*-{3,}\s*$")
 TERMINAL = re.compile(r"""[.!?:;)"'\]\u201d\u2019]\s*$""")
 SIGNER = re.compile(
@@ -47,6 +48,9 @@ DATE_WORDS = re.compile(
 
 
 def is_page_break(s: str) -> re.Match | None:
+    # A page break line ends in a digit (NNN OF NNN) or starts with PAGE: the test spares most lines both regexes.
+    if not s.rstrip()[-1:].isdigit() and not s.lstrip().startswith("PAGE"):
+        return None
     return PAGE_BREAK.match(s) or OLD_PAGE.match(s)
 
 
@@ -68,7 +72,7 @@ def split_marking(rest: str) -> tuple[str | None, str]:
 
 def strip_pilcrow(s: str) -> str:
     """Drop the publisher's pilcrow from the start of a line: the cables themselves have none."""
-    return re.sub(r"^(\s*)¶\s?", r"\1", s, count=1)
+    return PILCROW.sub(r"\1", s, count=1) if "¶" in s else s
 
 
 def take_signer(lines: list[Line]) -> tuple[list[Line], str | None]:
@@ -136,15 +140,15 @@ class _Open:
 
 def heading_at(lines: list[Line], i: int) -> tuple[str, int] | None:
     """If lines[i] is a heading underlined with dashes, return (heading, index after the underline)."""
-    s = lines[i][1].strip()
-    if not s or len(s) > 100 or DASHES.match(s) or PARA_START.match(s):
-        return None
     j = i + 1
     if j < len(lines) and lines[j][1].strip() in ("SIPDIS", "Sipdis"):
         j += 1
-    if j < len(lines) and DASHES.match(lines[j][1]):
-        return strip_pilcrow(s), j + 1
-    return None
+    if j >= len(lines) or not DASHES.match(lines[j][1]):
+        return None
+    s = lines[i][1].strip()
+    if not s or len(s) > 100 or DASHES.match(s) or PARA_START.match(s):
+        return None
+    return strip_pilcrow(s), j + 1
 
 
 def segment(lines: list[Line]) -> list[Paragraph]:
@@ -186,8 +190,8 @@ def segment(lines: list[Line]) -> list[Paragraph]:
         if PAGE_BANNER.match(s) or DASHES.match(s):
             i += 1
             continue
-        h = heading_at(lines, i)
-        if h and blank:
+        h = heading_at(lines, i) if blank else None
+        if h:
             flush()
             heading, i = h
             blank, broke, prev_text = True, False, ""

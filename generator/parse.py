@@ -41,12 +41,19 @@ FIELDS = (("eo", EO), ("tags", TAGS), ("subject", SUBJECT), ("ref", REF), ("clas
 CAVEATS = ("SIPDIS", "NOFORN", "SENSITIVE BUT UNCLASSIFIED", "SENSITIVE", "EXDIS", "NODIS", "LIMDIS",
            "STADIS", "FOR OFFICIAL USE ONLY", "CORRECTED COPY", "NOT FOR INTERNET DISTRIBUTION",
            "ORCON", "PROPIN", "NOCONTRACT", "REL TO")
+CAVEAT_WORDS = [(c, re.compile(rf"(?<![A-Z]){re.escape(c)}(?![A-Z])")) for c in CAVEATS if c != "CORRECTED COPY"]
 TAG_TOKEN = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 PUBLISHER_CLASSES = ("UNCLASSIFIED", "UNCLASSIFIED//FOR OFFICIAL USE ONLY", "CONFIDENTIAL",
                      "CONFIDENTIAL//NOFORN", "SECRET", "SECRET//NOFORN")
 
 
+FIELD_HEADS = frozenset("ETSRCesc(")
+"""The characters a field's line can start with (after spaces): most lines are ruled out by the first."""
+
+
 def field_of(s: str) -> tuple[str, re.Match] | None:
+    if s.lstrip()[:1] not in FIELD_HEADS:
+        return None
     for name, rx in FIELDS:
         m = rx.match(s)
         if m:
@@ -140,10 +147,8 @@ def caveats_in(s: str) -> list[str]:
     spaced = up.replace(" ", "")
     if "CORRECTEDCOPY" in spaced:
         found.append((spaced.index("CORRECTEDCOPY"), "CORRECTED COPY"))
-    for c in CAVEATS:
-        if c == "CORRECTED COPY":
-            continue
-        for m in re.finditer(rf"(?<![A-Z]){re.escape(c)}(?![A-Z])", up):
+    for c, rx in CAVEAT_WORDS:
+        for m in rx.finditer(up):
             if c == "SENSITIVE" and up[m.start():].startswith("SENSITIVE BUT"):
                 continue
             found.append((m.start(), c))

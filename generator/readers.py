@@ -82,13 +82,13 @@ def sniff(head: bytes) -> str:
     text, _ = decode(head[:65536])
     if text.lstrip()[:1] in "{[":
         return "plusd-json" if '"Canonical ID"' in text else "json"
-    if HTML_MARK.search(text[:4096]):
+    if "<" in text[:4096] and HTML_MARK.search(text[:4096]):
         return "wikileaks-html"
     lines = [ln.strip().replace("\xa0", " ") for ln in text.splitlines()[:12]]
     nonblank = [ln for ln in lines if ln]
     if nonblank and nonblank[0] in LABEL_FIRST:
         return "wikileaks-page-text"
-    if re.search(r"^TAGS:?\s*\[[A-Za-z0-9]+\]\(#\)", text, re.M):
+    if "](#)" in text and re.search(r"^TAGS:?\s*\[[A-Za-z0-9]+\]\(#\)", text, re.M):
         return "markdown"
     if "\r\n" in text and (re.search(r"(?m)^\s*[\ufffd\u00b6]\s*\d", text) or text.startswith("\r\n")):
         return "pdf-text"

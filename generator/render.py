@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from . import cite, decode
 from .annotations import Joined
@@ -47,6 +48,8 @@ CAVEAT_MEANINGS = {
     "STADIS": "State Department distribution only",
     "CORRECTED COPY": "a re-transmission correcting an earlier version",
 }
+PARA = "\x00"
+"""Stands for a paragraph label in a citation made once for all of a cable's paragraphs (no text holds it)."""
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 
@@ -55,9 +58,25 @@ LIVERELOAD_SCRIPT_HASH = "'sha256-MclZcNa5vMtp/wzxRW6+KS3i8mRUf6thpmjT3pkIT5I='"
 """The inline script livereload 2.7.1 injects into served pages; allowed by hash in preview builds only."""
 
 
+class _Environment(Environment):
+    """Templates read view-models made of dicts: `x.name` looks up the key first, as `x["name"]` would.
+
+    jinja2 tries the attribute first, and the AttributeError every dict raises costs more than the rest of
+    the lookup; a cable page makes hundreds of them.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def environment(preview: bool = False) -> Environment:
     """Autoescape everywhere; an undefined name is an error, not an empty string."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+    env = _Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.globals["preview_script_src"] = " " + LIVERELOAD_SCRIPT_HASH if preview else ""
     return env
@@ -67,6 +86,12 @@ def environment(preview: bool = False) -> Environment:
 def post_zones() -> dict[str, str]:
     with open(DATA / "post_timezones.csv", newline="", encoding="utf-8") as f:
         return {r["origin"]: r["zone"] for r in csv.DictReader(f)}
+
+
+@lru_cache(maxsize=None)
+def zone_info(name: str) -> ZoneInfo:
+    """ZoneInfo keeps only its last few zones; a collection's posts use hundreds."""
+    return ZoneInfo(name)
 
 
 def long_date(iso: str | None) -> str:
@@ -80,11 +105,11 @@ def times(cable: Cable) -> dict:
     """Creation time in UTC and at the post, where the post's time zone is known."""
     if not cable.created:
         return {"utc": None, "local": None, "zone": None, "iso": None, "long": "date unknown"}
-    t = datetime.strptime(cable.created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    t = datetime.fromisoformat(cable.created[:19]).replace(tzinfo=timezone.utc)
     zone = post_zones().get(cable.origin or "")
     local = None
     if zone:
-        lt = t.astimezone(ZoneInfo(zone))
+        lt = t.astimezone(zone_info(zone))
         off = lt.strftime("%z")
         local = f"{lt.strftime('%Y-%m-%d %H:%M')} (UTC{off[:3]}:{off[3:]}, {zone})"
     return {"utc": t.strftime("%Y-%m-%d %H:%M UTC"), "local": local, "zone": zone, "iso": cable.created,
@@ -177,6 +202,9 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             for tok in block:
                 if tok["t"] == "ref" and "kind" in tok:
                     tok["href"] = f"{root}{folders[tok['kind']]}/#{tok['key']}"
+    # Each paragraph's citation is the cable's with the paragraph's label: made once, filled in per paragraph.
+    para_chicago = str(escape(cite.chicago(cable, site, f"{url}#p{PARA}", PARA)))
+    para_bibtex = str(escape(cite.bibtex(cable, site, f"{url}#p{PARA}", PARA)))
     for p in cable.paragraphs:
         if p.marking:
             legend[p.marking] = decode.portion_meaning(p.marking)
@@ -191,8 +219,8 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             "heading": p.heading,
             "heading_id": unique_id(f"s-{slug(p.heading)}", heading_ids) if p.heading else None,
             "blocks": joined.blocks.get(p.label, []),
-            "cite": cite.chicago(cable, site, f"{url}#p{p.label}", p.label),
-            "bibtex": cite.bibtex(cable, site, f"{url}#p{p.label}", p.label),
+            "cite": Markup(para_chicago.replace(PARA, escape(p.label))),
+            "bibtex": Markup(para_bibtex.replace(PARA, escape(p.label))),
             "link": f"{url}#p{p.label}",
         })
     st = cable.station
@@ -259,16 +287,19 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
 def source_context(cable: Cable, content: Content, root: str) -> dict:
     """The original-text page: every line of the source as read, numbered."""
     text = cable.source.data.decode(cable.source.encoding, errors="replace")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = str(escape(text.replace("\r\n", "\n").replace("\r", "\n"))).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    first = cable.source.line
+    # One escape and one join: a template loop over a cable's hundred lines costs ten times as much.
+    numbered = Markup("".join(f'<li id="L{n}"><code>{line}</code></li>\n' for n, line in enumerate(lines, first)))
     return {
         **page_frame(content.site, root, f"cables/{cable.id}/source.html", f"{cable.id}: original text",
                      f"The verbatim text of cable {cable.id} as published"),
         "cable": {"id": cable.id, "subject": cable.subject},
         "banner": banner_view(cable),
-        "lines": lines,
-        "first_line": cable.source.line,
+        "numbered_lines": numbered,
+        "first_line": first,
         "source": {"href": source_name(cable), "sha256": cable.source.sha256, "bytes": len(cable.source.data),
                    "format": cable.source.format, "path": Path(cable.source.path).name},
     }

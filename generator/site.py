@@ -129,20 +129,30 @@ def _cable_job(cid: str) -> dict:
                           lambda t: markdown(t, job.cable_link), found)
     paths = []
     if job.out is not None:
+        os.makedirs(f"{job.out}/cables/{cid}", exist_ok=True)
         for path, body in cable_outputs(site, cable, joined, job.env, job.cable_link):
-            write_file(job.out / path, body)
+            write_file(f"{job.out}/{path}", body)
             paths.append(path)
     return {"mentions": joined.mentions, "problems": found.items, "paths": paths}
 
 
-def write_file(target: Path, body: str | bytes) -> None:
+WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_file(target: Path | str, body: str | bytes) -> None:
+    """Write a file, making its folder where needed (os-level calls: a build writes tens of thousands)."""
     try:
-        f = open(target, "wb")
+        fd = os.open(target, WRITE_FLAGS, 0o644)
     except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        f = open(target, "wb")
-    with f:
-        f.write(body if isinstance(body, bytes) else body.encode("utf-8"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = os.open(target, WRITE_FLAGS, 0o644)
+    try:
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 # --- keys: what each page shows, so that an unchanged page is not made again ------------------------

@@ -76,20 +76,30 @@ class Store:
         return self._path(key).exists()
 
     def save(self, key: str, value: Any) -> None:
-        """Keep the parse of one file."""
-        write_atomic(self._path(key), pickle.dumps(value, protocol=5))
+        """Keep the parse of one file: under a name of this process's, then renamed into place."""
+        path = self._path(key)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        data = pickle.dumps(value, protocol=5)
+        try:
+            f = open(tmp, "wb")
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            f = open(tmp, "wb")
+        with f:
+            f.write(data)
+        os.replace(tmp, path)
 
     def load(self, key: str) -> Any:
         with open(self._path(key), "rb") as f:
             return pickle.load(f)
 
     def prune(self, keep: set[str]) -> None:
-        """Remove parses no cable file gives any more."""
+        """Remove parses no cable file gives any more, and what a killed build left half-written."""
         if not self.parsed.is_dir():
             return
         for sub in self.parsed.iterdir():
-            for p in sub.glob("*.pickle"):
-                if p.stem not in keep:
+            for p in sub.iterdir():
+                if p.name.endswith(".tmp") or p.stem not in keep:
                     p.unlink(missing_ok=True)
 
     # --- the manifest of the last build --------------------------------------------------------
