@@ -42,18 +42,19 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    quick = nothing_to_do(args)
-    if quick is not None:
-        return report(quick, args.strict)
+    done, scanned = nothing_to_do(args)
+    if done is not None:
+        return report(done, args.strict)
     from .site import build
 
     problems = build(Path(args.content), Path(args.output), problems=Problems(), base_url=args.base_url,
-                     index_search=not args.no_search, show=False if args.quiet else None)
+                     index_search=not args.no_search, show=False if args.quiet else None, scanned=scanned)
     return report(problems, args.strict)
 
 
-def nothing_to_do(args: argparse.Namespace) -> Problems | None:
-    """The last build's problems when nothing it read has changed since, without loading the renderer."""
+def nothing_to_do(args: argparse.Namespace) -> tuple[Problems | None, tuple]:
+    """The last build's problems when nothing it read has changed since, without loading the renderer;
+    else None and what was found (the build's options, the last build's head, the scan of content/)."""
     import time
     from .search import installed
     from .store import Store, build_base, default_folder, unchanged, write_atomic
@@ -62,14 +63,15 @@ def nothing_to_do(args: argparse.Namespace) -> Problems | None:
     output = Path(args.output)
     store = Store(default_folder(output))
     searching = not args.no_search and installed()
-    old, inputs = unchanged(store, Path(args.content), output, build_base(False, args.base_url, searching))
+    base = build_base(False, args.base_url, searching)
+    old, inputs = unchanged(store, Path(args.content), output, base)
     if not old or old["inputs"] != inputs:
-        return None
+        return None, (base, old, inputs)
     seconds = round(time.perf_counter() - start, 4)
     doc = {"result": "nothing changed", "seconds": {"total": seconds}, "pages": {"written": 0, "total": old["pages"]}}
     write_atomic(store.folder / "last-build.json", (json.dumps(doc, indent=1) + "\n").encode())
     print(f"nothing changed since the last build ({old['pages']} pages); {seconds:.2f} s", file=sys.stderr)
-    return Problems(list(old["problems"]))
+    return Problems(list(old["problems"])), ()
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from . import cite, decode
@@ -74,10 +74,15 @@ class _Environment(Environment):
         return super().getattr(obj, attribute)
 
 
-def environment(preview: bool = False) -> Environment:
-    """Autoescape everywhere; an undefined name is an error, not an empty string."""
+def environment(preview: bool = False, cache: Path | None = None) -> Environment:
+    """Autoescape everywhere; an undefined name is an error, not an empty string. With a `cache` folder,
+    compiled templates are kept there (keyed by their source), sparing each build their compilation."""
+    cache_of = None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        cache_of = FileSystemBytecodeCache(str(cache))
     env = _Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, bytecode_cache=cache_of)
     env.globals["preview_script_src"] = " " + LIVERELOAD_SCRIPT_HASH if preview else ""
     return env
 

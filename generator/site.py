@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from . import parallel, search
+from . import parallel, quick, search
 from .annotations import Joined, Matcher, join
 from .content import checked_base_url, load_content
 from .errors import Problems
@@ -109,12 +109,12 @@ def stop_on_errors(results: dict[str, dict], preview: bool) -> None:
 class _Job:
     """What every worker needs: inherited when the workers are forked, never pickled."""
 
-    def __init__(self, site: Site, out: Path | None, preview: bool = False):
+    def __init__(self, site: Site, out: Path | None, preview: bool = False, store: Store | None = None):
         self.site = site
         self.out = out
         self.matcher = Matcher.build(site.content)
         self.cable_link = linker(site.cables, "../../")
-        self.env = environment(preview)
+        self.env = environment(preview, store.templates if store else None)
         for name in ("cable.html", "source.html"):
             self.env.get_template(name)  # compiled once, before the workers are forked
 
@@ -175,14 +175,17 @@ def cable_keys(site: Site, base: str, content_dir: Path) -> dict[str, str]:
     """The key of each cable's files: its bytes, its notes, the editorial layer, and what the collection
     adds to its page (threads, margin notes, cited by, suggestions, which references resolve)."""
     ids_digest = digest(sorted(site.cables))
-    keys = {}
-    for cid, b in site.cables.items():
-        ann = site.content.annotations.get(cid)
-        note_bytes = Path(ann.path).read_bytes() if ann else None
-        resolved = [r.id in site.cables for r in b.references if r.id]
-        keys[cid] = digest(base, b.key, b.index, note_bytes, ids_digest if ann else None, resolved,
-                           cable_extras(site, cid, "../../"), thread_slugs(site, cid))
-    return keys
+    return {cid: cable_key(site, cid, base, ids_digest) for cid in site.cables}
+
+
+def cable_key(site: Site, cid: str, base: str, ids_digest: str) -> str:
+    """The key of one cable's files (see cable_keys); `ids_digest` stands for the set of the edition's ids."""
+    b = site.cables[cid]
+    ann = site.content.annotations.get(cid)
+    note_bytes = Path(ann.path).read_bytes() if ann else None
+    resolved = [r.id in site.cables for r in b.references if r.id]
+    return digest(base, b.key, b.index, note_bytes, ids_digest if ann else None, resolved,
+                  cable_extras(site, cid, "../../"), thread_slugs(site, cid))
 
 
 def thread_slugs(site: Site, cid: str) -> list:
@@ -198,20 +201,37 @@ def mark_of(output: Path) -> tuple | None:
 
 def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False,
           base_url: str | None = None, index_search: bool = True,
-          cache_dir: Path | None = None, show: bool | None = None) -> Problems:
-    """Check, then render and write what changed; the previous site stays if anything fails midway."""
+          cache_dir: Path | None = None, show: bool | None = None, scanned: tuple = ()) -> Problems:
+    """Check, then render and write what changed; the previous site stays if anything fails midway.
+    `scanned`: (options, head, inputs) as the caller just found them, to spare reading them twice."""
     timer = Timer()
     if not replaceable(output, problems):
         return problems
     clear_leftovers(output.resolve())
     store = Store(cache_dir or default_folder(output))
     base = build_base(preview, base_url, index_search and search.installed())
-    head, inputs = unchanged(store, content_dir, output, base)
+    if scanned and scanned[0] == base and cache_dir is None:
+        _, head, inputs = scanned
+    else:
+        head, inputs = unchanged(store, content_dir, output, base)
     if head and head["inputs"] == inputs:
         problems.items.extend(head["problems"])
         timer.report(store, "nothing changed", 0, head["pages"])
         return problems
-    last = store.manifest() or {}
+    if head:
+        found = Problems()
+        try:
+            written = quick.rebuild(content_dir, output, store, head, inputs, found, index_search, preview, timer)
+        except search.SearchIndexError as e:
+            problems.error("pagefind", None, f"{e}; the previous site is kept")
+            return problems
+        except TemplateError:
+            written = None  # the full build reports it
+        if written is not None:
+            problems.extend(found)
+            timer.report(store, "built (notes only)", written, head["pages"])
+            return problems
+    last = quick.apply_overlay(store, store.manifest() or {})
     old = last if head and last.get("mark") == head["mark"] else None
     found = Problems()
     site, entries = collect(content_dir, found, store, last.get("entries", {}), base_url, show, last)
@@ -242,7 +262,9 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
     problems.extend(found)
     if written is not None:
         state.update(problems=list(found.items), mark=mark_of(output), pages=state["pages"])
+        quick.forget(store)
         store.finish(state)
+        quick.remember(store, site, state)
         store.prune({e["key"] for e in entries.values() if e.get("key")})
         timer.report(store, "built", written, state["pages"])
     return problems
@@ -253,9 +275,10 @@ def join_all(site: Site) -> list[dict]:
     return list(parallel.run(_cable_job, list(site.cables), _Job(site, None), "Checking"))
 
 
-def render_cables(out: Path, site: Site, ids: list[str], preview: bool, show: bool | None) -> dict[str, dict]:
+def render_cables(out: Path, site: Site, ids: list[str], preview: bool, show: bool | None,
+                  store: Store) -> dict[str, dict]:
     """Make the files of these cables on every core, into `out`."""
-    return dict(zip(ids, parallel.run(_cable_job, ids, _Job(site, out, preview), "Rendering", show)))
+    return dict(zip(ids, parallel.run(_cable_job, ids, _Job(site, out, preview, store), "Rendering", show)))
 
 
 def write_others(site: Site, mentions: dict, env, plan: dict, dest: Path, before: dict[str, str],
@@ -281,10 +304,10 @@ def write_others(site: Site, mentions: dict, env, plan: dict, dest: Path, before
 def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store, preview: bool,
                 index_search: bool, found: Problems, timer: "Timer", show: bool | None) -> int:
     """Render every page into a fresh folder and swap it in."""
-    env = environment(preview)
-    plan = search.shards(site) if index_search and search.available() else {}
+    env = environment(preview, store.templates)
+    plan = state["plan"] = search.shards(site) if index_search and search.available() else {}
     with atomic_tree(output) as out:
-        results = render_cables(out, site, list(site.cables), preview, show)
+        results = render_cables(out, site, list(site.cables), preview, show, store)
         stop_on_errors(results, preview)
         timer.lap("render")
         html = [p for r in results.values() for p in r["paths"] if p.endswith(".html")]
@@ -307,12 +330,12 @@ def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store,
 def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: Store, preview: bool,
            index_search: bool, found: Problems, timer: "Timer", show: bool | None) -> int:
     """Render only what changed into a staging folder, then rename each file into the site."""
-    env = environment(preview)
-    plan = search.shards(site) if index_search and search.available() else {}
+    env = environment(preview, store.templates)
+    plan = state["plan"] = search.shards(site) if index_search and search.available() else {}
     changed = [cid for cid, k in keys.items() if old["keys"].get(cid) != k]
     stage = Path(tempfile.mkdtemp(prefix=f".{output.resolve().name}-new-{os.getpid()}-", dir=output.resolve().parent))
     try:
-        results = render_cables(stage, site, changed, preview, show)
+        results = render_cables(stage, site, changed, preview, show, store)
         stop_on_errors(results, preview)
         timer.lap("render")
         cables = {cid: results.get(cid) or old["cables"][cid] for cid in site.cables}  # the edition's order

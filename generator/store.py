@@ -68,6 +68,8 @@ class Store:
     def __init__(self, folder: Path):
         self.folder = folder
         self.parsed = folder / "parsed"
+        self.templates = folder / "templates"
+        """Compiled templates (jinja2's bytecode cache)."""
 
     def _path(self, key: str) -> Path:
         return self.parsed / key[:2] / f"{key}.pickle"
@@ -142,13 +144,16 @@ class Store:
         self._dirty.touch()
 
     def finish(self, manifest: dict) -> None:
-        """Record a complete build."""
+        """Record a complete build (under a new serial, which what was kept for quick rebuilds must match)."""
         manifest["format"] = STORE_FORMAT
+        manifest["serial"] = os.urandom(8).hex()
         self._head.unlink(missing_ok=True)
         write_atomic(self._manifest, pickle.dumps(manifest, protocol=5))
-        head = {k: manifest[k] for k in HEAD}
-        write_atomic(self._head, pickle.dumps(head, protocol=5))
+        self.write_head({k: manifest[k] for k in HEAD})
         self._dirty.unlink(missing_ok=True)
+
+    def write_head(self, head: dict) -> None:
+        write_atomic(self._head, pickle.dumps(head, protocol=5))
 
     def forget(self) -> None:
         """Drop the manifest (the output changed in a way it does not describe)."""
@@ -156,7 +161,7 @@ class Store:
         self._head.unlink(missing_ok=True)
 
 
-HEAD = ("format", "base", "mark", "inputs", "problems", "pages")
+HEAD = ("format", "serial", "base", "mark", "inputs", "problems", "pages")
 """The keys of the manifest kept apart in head.pickle, for the no-op check."""
 
 
@@ -178,11 +183,23 @@ def stat_key(path: Path | str) -> tuple[int, int, int] | None:
 def scan(content_dir: Path) -> dict[str, tuple | None]:
     """The size, time and inode of every input file: equal scans mean nothing changed."""
     found: dict[str, tuple | None] = {}
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            found[path] = stat_key(path)
+
+    def walk(folder: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for e in entries:
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if not e.name.startswith("."):
+                        walk(e.path)
+                    continue
+                st = e.stat()
+                found[e.path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            except OSError:
+                found[e.path] = None
+    walk(str(content_dir))
     return found
 
 

@@ -58,11 +58,45 @@ def test_one_note_edit_renders_only_its_cable_and_matches_a_clean_build(dev_cont
     edit_note(dev_content)
     assert not build(dev_content, out, Problems()).errors
     report = last_build(out)
-    assert report["result"] == "built"
+    assert report["result"] == "built (notes only)"  # the quick rebuild, from the snapshot
     assert report["pages"]["written"] == 7  # the cable's page, source page, source, three citations, JSON
     clean = tmp_path / "clean"
     assert not build(dev_content, clean, Problems(), cache_dir=tmp_path / "other-cache").errors
     assert tree(out) == tree(clean)
+
+
+def test_quick_rebuilds_then_a_full_one_match_a_clean_build(dev_content, tmp_path):
+    """What quick rebuilds changed is carried into the next full build's view of the site."""
+    out = tmp_path / "site"
+    assert not build(dev_content, out, Problems()).errors
+    edit_note(dev_content)
+    assert not build(dev_content, out, Problems()).errors
+    note = dev_content / "annotations" / "07BEIJING6872.yaml"
+    note.write_text(note.read_text(encoding="utf-8").replace("Workshop", "WORKSHOP", 1), encoding="utf-8")
+    assert not build(dev_content, out, Problems()).errors
+    assert last_build(out)["result"] == "built (notes only)"
+    note.write_text(note.read_text(encoding="utf-8").replace("WORKSHOP", "workshop", 1), encoding="utf-8")
+    extra = sorted((ROOT.parent / "shared" / "corpus" / "dev").glob("*.txt"))[70]
+    shutil.copy(extra, dev_content / "cables" / extra.name)  # a new cable: the full incremental build
+    assert not build(dev_content, out, Problems()).errors
+    assert last_build(out)["result"] == "built"
+    clean = tmp_path / "clean"
+    assert not build(dev_content, clean, Problems(), cache_dir=tmp_path / "other-cache").errors
+    assert tree(out) == tree(clean)
+
+
+def test_a_note_edit_with_an_error_takes_the_full_build_and_reports_it(dev_content, tmp_path):
+    out = tmp_path / "site"
+    assert not build(dev_content, out, Problems()).errors
+    note = dev_content / "annotations" / "07BEIJING6872.yaml"
+    text = note.read_text(encoding="utf-8")
+    assert 'paragraph: "2"' in text
+    note.write_text(text.replace('paragraph: "2"', 'paragraph: "99"', 1), encoding="utf-8")
+    found = build(dev_content, out, Problems())
+    assert last_build(out)["result"] != "built (notes only)"
+    assert any("99" in p.message and p.path.endswith("07BEIJING6872.yaml") for p in found)
+    again = build(dev_content, out, Problems())  # nothing changed: the same problems again
+    assert [str(p) for p in again] == [str(p) for p in found]
 
 
 def test_adding_and_removing_cables_matches_a_clean_build(dev_content, tmp_path):

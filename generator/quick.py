@@ -1,0 +1,178 @@
+"""The quick rebuild: after edits to notes only, make again just the files of the annotated cables.
+
+Editors change notes far more often than anything else. A full build keeps a snapshot of what a cable page
+takes from the linked collection (threads, margin notes, cited-by links, suggestions, where each parse is
+stored, the search bundles); an edit to existing annotation files is then rendered from the snapshot and the
+store, without reading or linking the collection again. When the edit changes anything another page shows
+(who or what the cable names), reports an error, or touches any other file, the full incremental build runs.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from . import search
+from .content import load_content
+from .errors import Problems
+from .link import Site
+from .load import load_cable
+from .model import Brief, brief
+from .store import Store, digest, write_atomic
+
+SNAPSHOT = "quick.pickle"
+OVERLAY = "quick-overlay.pickle"
+
+
+class Briefs(Mapping):
+    """The edition's ids in order, each brief made from the store when first asked for."""
+
+    def __init__(self, where: dict[str, tuple[str, int]], store: Store):
+        self.where = where
+        self.store = store
+        self.made: dict[str, Brief] = {}
+
+    def __getitem__(self, cid: str) -> Brief:
+        if cid not in self.made:
+            key, index = self.where[cid]
+            self.made[cid] = brief(self.full(cid), key, index)
+        return self.made[cid]
+
+    def full(self, cid: str):
+        key, index = self.where[cid]
+        return self.store.load(key)[0][index]
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self.where
+
+    def __iter__(self):
+        return iter(self.where)
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+
+def remember(store: Store, site: Site, state: dict) -> None:
+    """Keep what a quick rebuild needs, beside the manifest of the build just made."""
+    annotated = sorted(site.content.annotations)
+    snap = {
+        "serial": state["serial"], "base": state["base"], "editorial": state["editorial"],
+        "where": {cid: (b.key, b.index) for cid, b in site.cables.items()},
+        "ids": digest(sorted(site.cables)), "annotated": annotated,
+        "results": {cid: state["cables"][cid] for cid in annotated if cid in state["cables"]},
+        "keys": state["keys"], "others": state["others"], "bundles": state.get("bundles", {}),
+        "plan": state.get("plan", {}),
+        "threads": site.threads, "in_threads": site.in_threads, "margins": site.margins,
+        "cited_by": site.cited_by, "suggestions": site.suggestions,
+    }
+    write_atomic(store.folder / SNAPSHOT, pickle.dumps(snap, protocol=5))
+
+
+def forget(store: Store) -> None:
+    for name in (SNAPSHOT, OVERLAY):
+        (store.folder / name).unlink(missing_ok=True)
+
+
+def edited_notes(content_dir: Path, before: dict, now: dict) -> list[str] | None:
+    """The annotation files changed in place since the last build; None if anything else changed."""
+    folder = os.path.join(str(content_dir), "annotations") + os.sep
+    changed = [p for p in now if now[p] != before.get(p)] + [p for p in before if p not in now]
+    if not changed or any(not p.startswith(folder) or p not in before or p not in now for p in changed):
+        return None
+    return changed
+
+
+def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: dict, found: Problems,
+            index_search: bool, preview: bool, timer) -> int | None:
+    """Make again the files of the cables whose notes were edited; None when a full build is needed."""
+    from . import parallel
+    from .site import _Job, _cable_job, cable_key, index_bundles, swap_folder  # the renderer, loaded only now
+    from .write import source_date_epoch
+
+    edited = edited_notes(content_dir, head["inputs"], inputs)
+    snap = _read(store.folder / SNAPSHOT)
+    if edited is None or snap is None or snap.get("serial") != head.get("serial") or snap["base"] != head["base"]:
+        return None
+    loaded = Problems()
+    content = load_content(content_dir, loaded)
+    if sorted(content.annotations) != snap["annotated"]:
+        return None  # a file now annotates another cable
+    ids = sorted({cid for cid, ann in content.annotations.items() if ann.path in edited})
+    briefs = Briefs(snap["where"], store)
+    site = Site(briefs, content, briefs.full, cited_by=snap["cited_by"], threads=snap["threads"],
+                in_threads=snap["in_threads"], margins=snap["margins"], suggestions=snap["suggestions"])
+    if any(cid not in briefs or cid not in snap["results"] for cid in ids):
+        return None
+    keys = dict(snap["keys"])
+    for cid in ids:
+        keys[cid] = cable_key(site, cid, snap["editorial"], snap["ids"])
+    timer.lap("read")
+    stage = Path(tempfile.mkdtemp(prefix=f".{output.resolve().name}-new-{os.getpid()}-", dir=output.resolve().parent))
+    try:
+        parallel.shared = _Job(site, stage, preview, store)
+        results = {cid: _cable_job(cid) for cid in ids}
+        parallel.shared = None
+        fresh = [p for p in loaded.items if p.path in edited] + [p for r in results.values() for p in r["problems"]]
+        if any(p.severity == "error" for p in fresh) or \
+                any(results[cid]["mentions"] != snap["results"][cid]["mentions"] for cid in ids):
+            return None  # the full build reports the errors, or remakes the pages listing who is named where
+        timer.lap("render")
+        plan = snap["plan"] if index_search and search.available() else {}
+        touched = {name: cids for name, cids in plan.items() if set(cids) & set(ids)}
+        bundles = dict(snap["bundles"])
+        if touched:  # its warnings are those of the last full build, which the head keeps
+            bundles.update(index_bundles(stage, site, touched, snap["bundles"], keys, snap["others"], output,
+                                         Problems(), store))
+        timer.lap("search")
+        (store.folder / "writing").touch()  # a build killed while files are replaced is followed by a clean one
+        epoch = source_date_epoch()
+        for r in results.values():
+            for path in r["paths"]:
+                if epoch is not None:
+                    os.utime(stage / path, (epoch, epoch))
+                os.replace(stage / path, output / path)
+        for name in touched:
+            if bundles[name] != snap["bundles"].get(name):
+                swap_folder(stage / search.folder(name), output / search.folder(name), epoch)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    old_problems = [p for cid in ids for p in snap["results"][cid]["problems"]]
+    problems = [p for p in head["problems"] if p.path not in edited]
+    for p in old_problems:
+        if p in problems:
+            problems.remove(p)
+    problems += fresh
+    found.items.extend(problems)
+    for cid in ids:
+        snap["results"][cid] = results[cid]
+    snap.update(keys=keys, bundles=bundles)
+    overlay = {"serial": snap["serial"], "keys": {cid: keys[cid] for cid in snap["annotated"]},
+               "cables": snap["results"], "bundles": bundles}
+    write_atomic(store.folder / OVERLAY, pickle.dumps(overlay, protocol=5))
+    write_atomic(store.folder / SNAPSHOT, pickle.dumps(snap, protocol=5))
+    store.write_head({**head, "inputs": inputs, "problems": problems})
+    (store.folder / "writing").unlink(missing_ok=True)
+    return sum(len(r["paths"]) for r in results.values())
+
+
+def apply_overlay(store: Store, manifest: dict) -> dict:
+    """The manifest with what quick rebuilds since changed: the annotated cables' keys and results."""
+    overlay = _read(store.folder / OVERLAY)
+    if overlay and overlay.get("serial") == manifest.get("serial"):
+        manifest["keys"].update(overlay["keys"])
+        manifest["cables"].update(overlay["cables"])
+        manifest["bundles"] = overlay["bundles"]
+    return manifest
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        with open(path, "rb") as f:
+            value = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
