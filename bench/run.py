@@ -241,6 +241,9 @@ class Row:
     search: float | None = None
     noop: float | None = None
     one_note: float | None = None
+    one_note_search: float | None = None
+    warm: float | None = None
+    """A clean build of the site with the parse cache kept (site/ removed, .cache/ left), without search."""
     rss: float | None = None
     output_mb: float | None = None
     search_mb: float | None = None
@@ -299,9 +302,9 @@ def bench_one(row: Row, content: Path, work: Path, args, hugo: Hugo | None, hugo
         row.search = median(searches)
     used, files, html = disk_usage(ours.output)
     row.output_mb, row.files, row.pages = used / 1e6, files, html
-    bundle = ours.output / "pagefind"
-    if bundle.is_dir():
-        row.search_mb = disk_usage(bundle)[0] / 1e6
+    bundles = [b for b in (ours.output / "pagefind", ours.output / "pagefind-shards") if b.is_dir()]
+    if bundles:
+        row.search_mb = sum(disk_usage(b)[0] for b in bundles) / 1e6
     if not html:
         row.failed.append(f"clean: exit status 0 but no .html file in {ours.output}")
     if cleans[-1].report:
@@ -340,8 +343,23 @@ def bench_one(row: Row, content: Path, work: Path, args, hugo: Hugo | None, hugo
         finally:
             target.write_bytes(original)
         row.one_note = median([r.seconds for r in edits])
+        row.one_note_search = median([(r.report or {}).get("seconds", {}).get("search", 0.0) for r in edits])
         if edits[-1].report:
             row.notes.append(f"one-note build ({target.name}): " + summary(edits[-1].report))
+
+    warms = []
+    for k in range(args.repeat):
+        remove(ours.output)  # the site only: the cache of parsed cables stays
+        say(f"{row.label}: clean build with the parse cache kept ...")
+        r = ours.run("warm")
+        runs.append(r)
+        if not r.ok:
+            return failed("warm", r)
+        warms.append(r.seconds - ((r.report or {}).get("seconds", {}).get("search") or 0.0))
+        say(f"{row.label}: clean build with the parse cache kept {r.seconds:.2f} s")
+        if r.report:
+            row.notes.append("site/ removed, cache kept: " + summary(r.report))
+    row.warm = median(warms)
     row.rss = max(r.rss_mib for r in runs)
 
     if hugo and hugo_site:
@@ -483,7 +501,8 @@ def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
     out += machine(args.python, hugo)
     out += [f"- Command: `python bench/run.py {shlex.join(argv)}`".rstrip(), ""]
     head = ["N", "pages", "clean s", "clean s w/o search", "search s", "search MB", "no-op s", "one-note s",
-            "peak RSS MiB", "pages/s", "output MB", "Hugo clean s", "Hugo RSS MiB", "ours/Hugo"]
+            "one-note search s", "parse cached s", "peak RSS MiB", "pages/s", "output MB", "Hugo clean s",
+            "Hugo RSS MiB", "ours/Hugo", "parse cached/Hugo"]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "|".join(" ---: " if k else " --- " for k in range(len(head))) + "|")
     for r in rows:
@@ -492,9 +511,11 @@ def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
         else:
             cells = [r.label, fmt(r.pages), fmt(r.clean), fmt(r.clean_without_search),
                      fmt(r.search) if not args.no_search else "off", fmt(r.search_mb, 1), fmt(r.noop),
-                     fmt(r.one_note), fmt(r.rss, 0),
+                     fmt(r.one_note - (r.one_note_search or 0.0)) if r.one_note is not None else "–",
+                     fmt(r.one_note_search), fmt(r.warm), fmt(r.rss, 0),
                      fmt(r.pages / r.clean, 0) if r.pages and r.clean else "–", fmt(r.output_mb, 1),
-                     fmt(r.hugo_clean), fmt(r.hugo_rss, 0), fmt(r.ratio)]
+                     fmt(r.hugo_clean), fmt(r.hugo_rss, 0), fmt(r.ratio),
+                     fmt(r.warm / r.hugo_clean) if r.warm and r.hugo_clean else "–"]
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
     failures = [(r, f) for r in rows for f in r.failed]
@@ -512,9 +533,12 @@ def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
         + (f", the median of {args.repeat} runs" if args.repeat > 1 else " (one run each)") + ".",
         "- clean: `build.py build` with the output folder and its cache (`.cache/<output>` beside it) removed "
         "first. no-op: the same again with nothing changed. one-note: the same after one note's text changed "
-        "in one annotation file.",
+        "in one annotation file, without its search re-indexing (one-note search s, the bundle holding that "
+        "cable). parse cached: a clean build with `site/` removed but the cache of parsed cables kept, "
+        "without search.",
         "- search s: Pagefind indexing as the build reports it (`last-build.json`); clean s w/o search = clean s "
-        "minus search s. Empty where the build writes no report. search MB: the `pagefind/` bundle.",
+        "minus search s. Empty where the build writes no report. search MB: `pagefind/` and "
+        "`pagefind-shards/` together.",
         "- peak RSS: the largest resident set of any single process of our builds of that row (the build, a "
         "worker it forked, or Pagefind), from `os.wait4`; not a sum over processes. MiB = 2^20 bytes.",
         "- pages: `.html` files in the output; pages/s = pages / clean s; output MB: its size on disk "

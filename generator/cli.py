@@ -65,7 +65,7 @@ def nothing_to_do(args: argparse.Namespace) -> tuple[Problems | None, tuple]:
     searching = not args.no_search and installed()
     base = build_base(False, args.base_url, searching)
     old, inputs = unchanged(store, Path(args.content), output, base)
-    if not old or old["inputs"] != inputs:
+    if not old or old["inputs"] != inputs or old.get("stale"):  # stale: search bundles left to index
         return None, (base, old, inputs)
     seconds = round(time.perf_counter() - start, 4)
     doc = {"result": "nothing changed", "seconds": {"total": seconds}, "pages": {"written": 0, "total": old["pages"]}}

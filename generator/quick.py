@@ -9,6 +9,7 @@ store, without reading or linking the collection again. When the edit changes an
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import shutil
@@ -81,21 +82,23 @@ def edited_notes(content_dir: Path, before: dict, now: dict) -> list[str] | None
     """The annotation files changed in place since the last build; None if anything else changed."""
     folder = os.path.join(str(content_dir), "annotations") + os.sep
     changed = [p for p in now if now[p] != before.get(p)] + [p for p in before if p not in now]
-    if not changed or any(not p.startswith(folder) or p not in before or p not in now for p in changed):
+    if any(not p.startswith(folder) or p not in before or p not in now for p in changed):
         return None
     return changed
 
 
 def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: dict, found: Problems,
-            index_search: bool, preview: bool, timer) -> int | None:
-    """Make again the files of the cables whose notes were edited; None when a full build is needed."""
+            index_search: bool, preview: bool, timer, defer_search: bool = False) -> int | None:
+    """Make again the files of the cables whose notes were edited; None when a full build is needed.
+    With `defer_search`, the bundles to index again are noted as stale for `refresh_search`."""
     from . import parallel
     from .site import _Job, _cable_job, cable_key, index_bundles, swap_folder  # the renderer, loaded only now
     from .write import source_date_epoch
 
     edited = edited_notes(content_dir, head["inputs"], inputs)
     snap = _read(store.folder / SNAPSHOT)
-    if edited is None or snap is None or snap.get("serial") != head.get("serial") or snap["base"] != head["base"]:
+    if edited is None or snap is None or snap.get("serial") != head.get("serial") or snap["base"] != head["base"] \
+            or not (edited or snap.get("stale")):
         return None
     loaded = Problems()
     content = load_content(content_dir, loaded)
@@ -122,9 +125,12 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
             return None  # the full build reports the errors, or remakes the pages listing who is named where
         timer.lap("render")
         plan = snap["plan"] if index_search and search.available() else {}
-        touched = {name: cids for name, cids in plan.items() if set(cids) & set(ids)}
+        stale = set(snap.get("stale", ()))
+        touched = {name: cids for name, cids in plan.items() if set(cids) & set(ids) or name in stale}
         bundles = dict(snap["bundles"])
-        if touched:  # its warnings are those of the last full build, which the head keeps
+        if defer_search and touched:
+            snap["stale"], touched = sorted(touched), {}
+        elif touched:  # its warnings are those of the last full build, which the head keeps
             bundles.update(index_bundles(stage, site, touched, snap["bundles"], keys, snap["others"], output,
                                          Problems(), store))
         timer.lap("search")
@@ -149,14 +155,61 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
     found.items.extend(problems)
     for cid in ids:
         snap["results"][cid] = results[cid]
+    if not (defer_search and snap.get("stale")):
+        snap["stale"] = []
     snap.update(keys=keys, bundles=bundles)
     overlay = {"serial": snap["serial"], "keys": {cid: keys[cid] for cid in snap["annotated"]},
                "cables": snap["results"], "bundles": bundles}
     write_atomic(store.folder / OVERLAY, pickle.dumps(overlay, protocol=5))
     write_atomic(store.folder / SNAPSHOT, pickle.dumps(snap, protocol=5))
-    store.write_head({**head, "inputs": inputs, "problems": problems})
+    store.write_head({**head, "inputs": inputs, "problems": problems, "stale": bool(snap.get("stale"))})
     (store.folder / "writing").unlink(missing_ok=True)
     return sum(len(r["paths"]) for r in results.values())
+
+
+def refresh_search(output: Path, store: Store, lock=None) -> bool:
+    """Index the search bundles a deferred quick rebuild left stale; True if any was put in place.
+
+    Pagefind runs without `lock` (the preview goes on rebuilding meanwhile, from its own view of the pages);
+    the bundles are swapped in under it, unless a rebuild changed their pages in the meantime.
+    """
+    from .site import index_bundles, swap_folder
+
+    def current() -> tuple[dict | None, dict | None]:
+        head, snap = store.head(), _read(store.folder / SNAPSHOT)
+        if not head or not snap or snap.get("serial") != head.get("serial") or not snap.get("stale"):
+            return None, None
+        return head, snap
+
+    head, snap = current()
+    if snap is None or not search.available():
+        return False
+    touched = {name: snap["plan"][name] for name in snap["stale"] if name in snap["plan"]}
+    briefs = Briefs(snap["where"], store)
+    site = Site(briefs, None, briefs.full, threads=snap["threads"])  # bundles need only the ids and threads
+    stage = Path(tempfile.mkdtemp(prefix=f".{output.resolve().name}-new-{os.getpid()}-", dir=output.resolve().parent))
+    try:
+        made = index_bundles(stage, site, touched, snap["bundles"], snap["keys"], snap["others"], output,
+                             Problems(), store)
+        with lock or contextlib.nullcontext():
+            head, now = current()
+            if now is None or any(now["keys"][cid] != snap["keys"][cid] for ids in touched.values() for cid in ids):
+                return False  # the pages changed again: the next refresh indexes them
+            (store.folder / "writing").touch()
+            for name in touched:
+                swap_folder(stage / search.folder(name), output / search.folder(name), None)
+            now["bundles"] = {**now["bundles"], **made}
+            now["stale"] = [name for name in now["stale"] if name not in touched]
+            overlay = _read(store.folder / OVERLAY)
+            if overlay and overlay.get("serial") == now["serial"]:
+                overlay["bundles"] = now["bundles"]
+                write_atomic(store.folder / OVERLAY, pickle.dumps(overlay, protocol=5))
+            write_atomic(store.folder / SNAPSHOT, pickle.dumps(now, protocol=5))
+            store.write_head({**head, "stale": bool(now["stale"])})
+            (store.folder / "writing").unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return True
 
 
 def apply_overlay(store: Store, manifest: dict) -> dict:

@@ -13,6 +13,7 @@ import html
 import os
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,14 +49,24 @@ class Preview:
     """True when the latest rebuild did not replace the site (the last good one is served)."""
     last_seconds: float = 0.0
 
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held while the site changes: by a rebuild, or by the search bundles a refresh swaps in."""
+    indexing: threading.Lock = field(default_factory=threading.Lock)
+    busy: bool = False
+    """A search refresh is running (one at a time; `again` asks it for one more round)."""
+    again: bool = False
+
     def rebuild(self) -> None:
-        """Build into a fresh folder and swap it in; on errors keep the last good site."""
+        """Build into a fresh folder and swap it in; on errors keep the last good site. Search bundles that
+        a quick rebuild left to index are indexed by `refresh_search`, after the page has reloaded."""
         from .cli import report
         from .site import BUILD_MARK, build
 
         start = time.perf_counter()
         had_site = (self.output / BUILD_MARK).exists()
-        problems = build(self.content, self.output, Problems(), preview=True, base_url=self.base_url)
+        with self.lock:
+            problems = build(self.content, self.output, Problems(), preview=True, base_url=self.base_url,
+                             defer_search=True)
         self.last_seconds = time.perf_counter() - start
         self.problems = sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0))
         self.failed = bool(problems.errors) and had_site
@@ -63,6 +74,32 @@ class Preview:
         state = "failed: serving the last good site" if self.failed else "built"
         print(f"[serve] {state} in {self.last_seconds:.2f} s"
               f"{f' with {len(problems)} problem' + 's' * (len(problems) != 1) if len(problems) else ''}", file=sys.stderr, flush=True)
+
+    def refresh_search(self) -> None:
+        """Index what the last quick rebuild left to index (in a thread: pages are served meanwhile)."""
+        from .quick import refresh_search
+        from .store import Store, default_folder
+
+        with self.indexing:
+            if self.busy:
+                self.again = True  # the running refresh goes round once more
+                return
+            self.busy = True
+        try:
+            while True:
+                self.again = False
+                start = time.perf_counter()
+                if refresh_search(self.output, Store(default_folder(self.output)), self.lock):
+                    print(f"[serve] search index updated in {time.perf_counter() - start:.2f} s",
+                          file=sys.stderr, flush=True)
+                with self.indexing:
+                    if not self.again:
+                        self.busy = False
+                        return
+        except Exception:
+            with self.indexing:
+                self.busy = False
+            raise
 
     def panel(self) -> bytes:
         """The problems of the latest rebuild as an HTML block for the top of every page (empty if none)."""
@@ -188,6 +225,7 @@ class Changes(FileSystemEventHandler, Watcher):
         self.filepath = path
         self.preview.rebuild()
         LiveReloadHandler.reload_waiters(path if path.endswith(".css") and not self.preview.failed else "*")
+        threading.Thread(target=self.preview.refresh_search, daemon=True).start()
 
 
 def local_address(host: str, port: int) -> str:

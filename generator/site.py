@@ -201,7 +201,8 @@ def mark_of(output: Path) -> tuple | None:
 
 def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False,
           base_url: str | None = None, index_search: bool = True,
-          cache_dir: Path | None = None, show: bool | None = None, scanned: tuple = ()) -> Problems:
+          cache_dir: Path | None = None, show: bool | None = None, scanned: tuple = (),
+          defer_search: bool = False) -> Problems:
     """Check, then render and write what changed; the previous site stays if anything fails midway.
     `scanned`: (options, head, inputs) as the caller just found them, to spare reading them twice."""
     timer = Timer()
@@ -214,14 +215,15 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
         _, head, inputs = scanned
     else:
         head, inputs = unchanged(store, content_dir, output, base)
-    if head and head["inputs"] == inputs:
+    if head and head["inputs"] == inputs and not head.get("stale"):
         problems.items.extend(head["problems"])
         timer.report(store, "nothing changed", 0, head["pages"])
         return problems
     if head:
         found = Problems()
         try:
-            written = quick.rebuild(content_dir, output, store, head, inputs, found, index_search, preview, timer)
+            written = quick.rebuild(content_dir, output, store, head, inputs, found, index_search, preview, timer,
+                                    defer_search)
         except search.SearchIndexError as e:
             problems.error("pagefind", None, f"{e}; the previous site is kept")
             return problems

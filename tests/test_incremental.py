@@ -167,3 +167,24 @@ def test_a_large_collection_is_searched_in_shards(dev_content, tmp_path, monkeyp
     clean = tmp_path / "clean"
     assert not build(dev_content, clean, Problems(), cache_dir=tmp_path / "other-cache").errors
     assert tree(out) == tree(clean)
+
+
+def test_the_preview_indexes_search_after_a_quick_rebuild(dev_content, tmp_path):
+    """serve reloads the page first; the search bundle follows, and then the site equals a clean build."""
+    if not search.available():
+        pytest.skip("pagefind is not installed")
+    from generator.quick import refresh_search
+    from generator.store import Store
+    out = tmp_path / "site"
+    assert not build(dev_content, out, Problems(), preview=True).errors
+    edit_note(dev_content)
+    assert not build(dev_content, out, Problems(), preview=True, defer_search=True).errors
+    assert last_build(out)["result"] == "built (notes only)"
+    assert Store(default_folder(out)).head()["stale"]  # not "nothing changed" until the search is indexed
+    assert refresh_search(out, Store(default_folder(out)))
+    assert not refresh_search(out, Store(default_folder(out)))  # nothing left to index
+    assert not build(dev_content, out, Problems(), preview=True).errors
+    assert last_build(out)["result"] == "nothing changed"
+    clean = tmp_path / "clean"
+    assert not build(dev_content, clean, Problems(), preview=True, cache_dir=tmp_path / "other-cache").errors
+    assert tree(out) == tree(clean)
