@@ -13,7 +13,6 @@ import contextlib
 import os
 import pickle
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,9 +20,9 @@ from . import search
 from .content import load_content
 from .errors import Problems
 from .link import Site
-from .load import load_cable
 from .model import Brief, brief
 from .store import Store, digest, write_atomic
+from .write import staging_folder
 
 SNAPSHOT = "quick.pickle"
 OVERLAY = "quick-overlay.pickle"
@@ -114,7 +113,7 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
     for cid in ids:
         keys[cid] = cable_key(site, cid, snap["editorial"], snap["ids"])
     timer.lap("read")
-    stage = Path(tempfile.mkdtemp(prefix=f".{output.resolve().name}-new-{os.getpid()}-", dir=output.resolve().parent))
+    stage = staging_folder(output)
     try:
         parallel.shared = _Job(site, stage, preview, store)
         results = {cid: _cable_job(cid) for cid in ids}
@@ -158,10 +157,7 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
     if not (defer_search and snap.get("stale")):
         snap["stale"] = []
     snap.update(keys=keys, bundles=bundles)
-    overlay = {"serial": snap["serial"], "keys": {cid: keys[cid] for cid in snap["annotated"]},
-               "cables": snap["results"], "bundles": bundles}
-    write_atomic(store.folder / OVERLAY, pickle.dumps(overlay, protocol=5))
-    write_atomic(store.folder / SNAPSHOT, pickle.dumps(snap, protocol=5))
+    keep(store, snap)
     store.write_head({**head, "inputs": inputs, "problems": problems, "stale": bool(snap.get("stale"))})
     (store.folder / "writing").unlink(missing_ok=True)
     return sum(len(r["paths"]) for r in results.values())
@@ -187,7 +183,7 @@ def refresh_search(output: Path, store: Store, lock=None) -> bool:
     touched = {name: snap["plan"][name] for name in snap["stale"] if name in snap["plan"]}
     briefs = Briefs(snap["where"], store)
     site = Site(briefs, None, briefs.full, threads=snap["threads"])  # bundles need only the ids and threads
-    stage = Path(tempfile.mkdtemp(prefix=f".{output.resolve().name}-new-{os.getpid()}-", dir=output.resolve().parent))
+    stage = staging_folder(output)
     try:
         made = index_bundles(stage, site, touched, snap["bundles"], snap["keys"], snap["others"], output,
                              Problems(), store)
@@ -200,16 +196,20 @@ def refresh_search(output: Path, store: Store, lock=None) -> bool:
                 swap_folder(stage / search.folder(name), output / search.folder(name), None)
             now["bundles"] = {**now["bundles"], **made}
             now["stale"] = [name for name in now["stale"] if name not in touched]
-            overlay = _read(store.folder / OVERLAY)
-            if overlay and overlay.get("serial") == now["serial"]:
-                overlay["bundles"] = now["bundles"]
-                write_atomic(store.folder / OVERLAY, pickle.dumps(overlay, protocol=5))
-            write_atomic(store.folder / SNAPSHOT, pickle.dumps(now, protocol=5))
+            keep(store, now)
             store.write_head({**head, "stale": bool(now["stale"])})
             (store.folder / "writing").unlink(missing_ok=True)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return True
+
+
+def keep(store: Store, snap: dict) -> None:
+    """Save the snapshot after a quick change, and the overlay the next full build reads from it."""
+    overlay = {"serial": snap["serial"], "keys": {cid: snap["keys"][cid] for cid in snap["annotated"]},
+               "cables": snap["results"], "bundles": snap["bundles"]}
+    write_atomic(store.folder / OVERLAY, pickle.dumps(overlay, protocol=5))
+    write_atomic(store.folder / SNAPSHOT, pickle.dumps(snap, protocol=5))
 
 
 def apply_overlay(store: Store, manifest: dict) -> dict:

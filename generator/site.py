@@ -32,7 +32,7 @@ from .outputs import cable_files as cable_outputs, mentions_of, other_pages, sit
 from .pages import cable_extras, linker
 from .render import ASSETS, environment
 from .store import BUILD_MARK, Store, build_base, default_folder, digest, stat_key, unchanged, write_atomic
-from .write import atomic_tree, clear_leftovers, source_date_epoch
+from .write import atomic_tree, clear_leftovers, source_date_epoch, staging_folder
 
 CLEAN_SHARE = 0.5
 """When more than this share of the cables changed, a clean build (one folder swap) is made instead."""
@@ -335,7 +335,7 @@ def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: 
     env = environment(preview, store.templates)
     plan = state["plan"] = search.shards(site) if index_search and search.available() else {}
     changed = [cid for cid, k in keys.items() if old["keys"].get(cid) != k]
-    stage = Path(tempfile.mkdtemp(prefix=f".{output.resolve().name}-new-{os.getpid()}-", dir=output.resolve().parent))
+    stage = staging_folder(output)
     try:
         results = render_cables(stage, site, changed, preview, show, store)
         stop_on_errors(results, preview)

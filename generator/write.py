@@ -84,13 +84,19 @@ def source_date_epoch() -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def staging_folder(output: Path) -> Path:
+    """A fresh hidden folder beside `output` (same file system, so its files can be renamed into it)."""
+    output = output.resolve()
+    return Path(tempfile.mkdtemp(prefix=f".{output.name}-new-{os.getpid()}-", dir=output.parent))
+
+
 @contextmanager
 def atomic_tree(output: Path) -> Iterator[Path]:
     """Yield a fresh folder; on success it replaces `output`, on failure it is removed."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     clear_leftovers(output)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-{os.getpid()}-", dir=output.parent))
+    tmp = staging_folder(output)
     tmp.chmod(0o755)
     try:
         yield tmp
