@@ -81,7 +81,7 @@ class Links(HTMLParser):
             self.ids.add(a["id"])
         if tag == "a" and a.get("name"):
             self.ids.add(a["name"])
-        for key in ("href", "src"):
+        for key in ("href", "src", "action"):
             value = a.get(key)
             if value and not value.startswith("data:"):
                 self.links.append(value)

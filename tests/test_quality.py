@@ -307,3 +307,17 @@ def test_the_printed_cable_shows_its_banners_and_endnotes(served, tmp_path):
         words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", note["html"])).split()[:5])
         assert words in " ".join(text.split()), f"endnote missing from print: {words}"
     assert "Cite" in text or "cite" in last
+
+
+@pytest.mark.parametrize("depth", ["nothing-here", "cables/00NOWHERE1/", "a/b/c/d/e/f.html"])
+def test_the_404_page_is_styled_at_any_depth(browser, served, depth):  # noqa: F811
+    base, _ = served
+    page, problems = open_enforced(browser, f"{base}/{depth}")
+    try:
+        assert not problems, problems
+        rules = page.evaluate("""() => [...document.styleSheets]
+            .filter(s => s.href && s.href.includes('/REPO/assets/')).map(s => s.cssRules.length)""")
+        assert rules and rules[0] > 50, f"the style sheet did not load at /{depth}: {rules}"
+        assert page.locator("h1").first.is_visible()
+    finally:
+        page.context.close()
