@@ -1,12 +1,14 @@
 """The editorial layer in content/: site settings, annotations per cable, glossary, people, organisations, TAGS.
 
 Every file is read with YAML's safe loader (the C one where present); each mapping remembers the line it
-starts on, so that a problem names its file and line. Values are checked for type after loading.
+starts on, so that a problem names its file and line. Values are checked for type after loading. A symbolic
+link in content/ is refused, wherever it points: the site publishes what the folder holds, nothing else.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +50,14 @@ def _mapping(loader, node):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+TAG_REFUSED = ("the YAML tag {tag} is refused: content files hold plain data only (text, numbers, true/false, "
+               "dates, lists and mappings), and no tag may make the build create objects or run code; remove it")
+
+
 def load_yaml(path: Path, problems: Problems) -> Any:
     """Read one YAML file safely; on failure record `path:line: message` and return None."""
+    if refused(path, problems):
+        return None
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -61,10 +69,28 @@ def load_yaml(path: Path, problems: Problems) -> Any:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(e, "problem", None) or str(e)
-        if "could not determine a constructor" in str(e):
-            problem = "a YAML tag that is not plain data (only the safe loader is used): " + problem
-        problems.error(str(path), line, f"invalid YAML: {problem}")
+        tag = re.fullmatch(r"could not determine a constructor for the tag '(.*)'", problem)
+        if tag:
+            name = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            problems.error(str(path), line, TAG_REFUSED.format(tag=name))
+        else:
+            problems.error(str(path), line, f"invalid YAML: {problem}")
         return None
+
+
+def refused(path: Path, problems: Problems) -> bool:
+    """Whether `path`, a file or folder inside content/, is a symbolic link (then an error says it is not read)."""
+    # Even a link to another file of content/ is refused: one rule, with no target to resolve and trust.
+    if not path.is_symlink():
+        return False
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    problems.error(str(path), None, f"a symbolic link (to {target}) is refused: content/ must hold the files "
+                                    "themselves, not links to them (copy the file in), so that nothing from outside "
+                                    "it is published")
+    return True
 
 
 def line_of(value: Any) -> int | None:
@@ -160,7 +186,7 @@ def _text(value: Any, where: tuple[str, int | None], what: str, problems: Proble
 
 
 def load_site(path: Path, problems: Problems) -> dict:
-    data = load_yaml(path, problems) if path.exists() else {}
+    data = load_yaml(path, problems) if path.exists() or path.is_symlink() else {}
     site = dict(SITE_DEFAULTS)
     if data is None:
         return site
@@ -230,7 +256,7 @@ def slug(text: str) -> str:
 
 def load_entries(path: Path, kind: str, problems: Problems) -> dict[str, Entry]:
     """Read people.yaml, organizations.yaml or glossary.yaml: a mapping of key to entry."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
     data = load_yaml(path, problems)
     if data is None:
@@ -279,7 +305,7 @@ def load_content(root: Path, problems: Problems) -> Content:
     c = Content()
     c.site = load_site(root / "site.yaml", problems)
     folder = root / "annotations"
-    if folder.is_dir():
+    if not refused(folder, problems) and folder.is_dir():
         for path in sorted(folder.glob("*.yaml")):
             a = load_annotations(path, problems)
             if a is None:
@@ -292,12 +318,14 @@ def load_content(root: Path, problems: Problems) -> Content:
     c.organizations = load_entries(root / "organizations.yaml", "organization", problems)
     c.glossary = load_entries(root / "glossary.yaml", "term", problems)
     own = root / "tags.csv"
-    c.tags = load_tags(own if own.exists() else Path(__file__).parent / "data" / "tags.csv", problems)
+    if not refused(own, problems):
+        c.tags = load_tags(own if own.exists() else Path(__file__).parent / "data" / "tags.csv", problems)
     c.threads = load_threads(root / "threads", problems)
     pages = root / "pages"
-    if pages.is_dir():
+    if not refused(pages, problems) and pages.is_dir():
         for path in sorted(pages.glob("*.md")):
-            c.pages[path.stem] = path.read_text(encoding="utf-8")
+            if not refused(path, problems):
+                c.pages[path.stem] = path.read_text(encoding="utf-8")
     return c
 
 
@@ -424,7 +452,7 @@ def load_thread(path: Path, problems: Problems) -> Thread | None:
 
 def load_threads(folder: Path, problems: Problems) -> dict[str, Thread]:
     out: dict[str, Thread] = {}
-    if folder.is_dir():
+    if not refused(folder, problems) and folder.is_dir():
         for path in sorted(folder.glob("*.yaml")):
             t = load_thread(path, problems)
             if t:

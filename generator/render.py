@@ -183,11 +183,18 @@ def banner_view(cable: Cable) -> dict:
             "caveats": [{"name": c, "meaning": CAVEAT_MEANINGS.get(c)} for c in cable.caveats]}
 
 
+# Endings a web server sends as data a browser will not run. Any other source (a WikiLeaks HTML page above
+# all) keeps its ending with ".txt" added: served as text/html from the site's origin, its scripts would run.
+INERT_SUFFIXES = {".txt", ".csv", ".json", ".md"}
+
+
 def source_name(cable: Cable) -> str:
-    """File name of the downloadable source: <ID> plus the source's own ending."""
+    """File name of the downloadable source: <ID> plus the source's own ending, made inert where needed."""
     suffix = Path(cable.source.path).suffix.lower() or ".txt"
     if cable.source.format == "cables-csv":
         suffix = ".csv"
+    if suffix not in INERT_SUFFIXES:
+        suffix += ".txt"
     return f"{cable.id}{suffix}"
 
 

@@ -9,6 +9,8 @@ import pytest
 from generator.errors import Problems
 from generator.load import read_file
 
+from .browser import browser  # noqa: F401  (one chromium for the whole session, shared by every module)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CONTENT = ROOT / "content" / "cables"

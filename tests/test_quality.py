@@ -16,7 +16,7 @@ import pytest
 from generator.errors import Problems
 from generator.site import build
 
-from .browser import axe_script, browser, chromium_path, vnu_command  # noqa: F401  (browser: a fixture)
+from .browser import axe_script, chromium_path, missing, vnu_command
 from .conftest import ROOT, need_shared
 from .pages_server import pages_server
 
@@ -113,7 +113,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-def open_enforced(browser, url: str, scheme: str = "light", width: int = 1280):  # noqa: F811
+def open_enforced(browser, url: str, scheme: str = "light", width: int = 1280):
     """Open a page with its CSP in force; return (page, problems seen while loading it)."""
     context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
     context.add_init_script(RECORD_CSP)  # injected by the browser, so the page's CSP does not apply to it
@@ -141,7 +141,7 @@ def settle(page) -> None:
         raise AssertionError("the search page drew no result")
 
 
-def axe(browser, url: str, scheme: str) -> list[str]:  # noqa: F811
+def axe(browser, url: str, scheme: str) -> list[str]:
     """Run axe-core on a page (in a context that lets the script in) and return its violations."""
     context = browser.new_context(color_scheme=scheme, bypass_csp=True)
     page = context.new_page()
@@ -159,7 +159,7 @@ def axe(browser, url: str, scheme: str) -> list[str]:  # noqa: F811
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_each_kind_of_page_is_accessible_and_loads_cleanly(browser, served, kind, scheme):  # noqa: F811
+def test_each_kind_of_page_is_accessible_and_loads_cleanly(browser, served, kind, scheme):
     base, _ = served
     url = f"{base}/{KINDS[kind]}"
     page, problems = open_enforced(browser, url, scheme)
@@ -169,7 +169,7 @@ def test_each_kind_of_page_is_accessible_and_loads_cleanly(browser, served, kind
     assert not violations, "\n".join(violations)
 
 
-def test_axe_and_the_problem_listeners_catch_real_faults(browser, served, tmp_path):  # noqa: F811
+def test_axe_and_the_problem_listeners_catch_real_faults(browser, served, tmp_path):
     """The checks above can fail: an image without text, low contrast and a blocked inline script."""
     base, out = served
     bad = out / "bad.html"
@@ -188,7 +188,7 @@ def test_axe_and_the_problem_listeners_catch_real_faults(browser, served, tmp_pa
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_no_horizontal_scroll_at_320_px(browser, served, kind):  # noqa: F811
+def test_no_horizontal_scroll_at_320_px(browser, served, kind):
     base, _ = served
     page, _ = open_enforced(browser, f"{base}/{KINDS[kind]}", width=320)
     try:
@@ -205,7 +205,7 @@ def test_no_horizontal_scroll_at_320_px(browser, served, kind):  # noqa: F811
         page.context.close()
 
 
-def test_the_long_words_wrap_at_320_px(browser, served):  # noqa: F811
+def test_the_long_words_wrap_at_320_px(browser, served):
     base, _ = served
     page, _ = open_enforced(browser, f"{base}/threads/scrs-beijing-2007/", width=320)
     try:
@@ -243,7 +243,7 @@ FOCUS_STATE = """() => {
 
 
 @pytest.mark.parametrize("kind", ["home", "cable", "thread", "search"])
-def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(browser, served, kind):  # noqa: F811
+def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(browser, served, kind):
     base, _ = served
     page, _ = open_enforced(browser, f"{base}/{KINDS[kind]}")
     try:
@@ -267,7 +267,7 @@ def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(browser, se
         page.context.close()
 
 
-def test_details_open_from_the_keyboard(browser, served):  # noqa: F811
+def test_details_open_from_the_keyboard(browser, served):
     base, _ = served
     page, _ = open_enforced(browser, f"{base}/{KINDS['cable']}")
     try:
@@ -289,7 +289,6 @@ def test_the_printed_cable_shows_its_banners_and_endnotes(served, tmp_path):
                    capture_output=True, timeout=120, check=True)
     pdftotext = shutil.which("pdftotext")
     if not pdftotext:
-        from .browser import missing
         missing("pdftotext", "apt-get install poppler-utils")
     text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
@@ -310,7 +309,7 @@ def test_the_printed_cable_shows_its_banners_and_endnotes(served, tmp_path):
 
 
 @pytest.mark.parametrize("depth", ["nothing-here", "cables/00NOWHERE1/", "a/b/c/d/e/f.html"])
-def test_the_404_page_is_styled_at_any_depth(browser, served, depth):  # noqa: F811
+def test_the_404_page_is_styled_at_any_depth(browser, served, depth):
     base, _ = served
     page, problems = open_enforced(browser, f"{base}/{depth}")
     try:

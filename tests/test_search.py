@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 from generator.errors import Problems
 from generator.site import build
 
-from .browser import browser  # noqa: F401  (a fixture)
 from .conftest import ROOT
 from .pages_server import pages_server
 
@@ -32,7 +31,7 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser, served):  # noqa: F811
+def page(browser, served):
     context = browser.new_context()
     page = context.new_page()
     page.problems = []
@@ -126,7 +125,7 @@ def test_a_paragraph_hit_links_to_its_paragraph(page, served):
     assert "Darfur" in block
 
 
-def test_without_javascript_the_page_says_so(browser, served):  # noqa: F811
+def test_without_javascript_the_page_says_so(browser, served):
     base, out = served
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
