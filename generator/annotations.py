@@ -61,7 +61,8 @@ def join(cable: Cable, ann: Annotations | None, content: Content, matcher: Match
         for note in ann.notes:
             if note.paragraph not in labels:
                 problems.error(ann.path, note.line, f"a note on ¶{note.paragraph}, which {cable.id} does not have "
-                                                    f"(paragraphs: {', '.join(p.label for p in cable.paragraphs)})")
+                                                    f"(paragraphs: {', '.join(p.label for p in cable.paragraphs)}); "
+                                                    "the note is left out")
                 continue
             notes_by_para.setdefault(note.paragraph, []).append(note)
         for word in ann.sic:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import Problems
+from .errors import Problems, as_built
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,19 +42,24 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    done, scanned = nothing_to_do(args)
-    if done is not None:
-        return report(done, args.strict)
-    from .site import build
+    problems, scanned = nothing_to_do(args)
+    if problems is None:
+        from .site import build
 
-    problems = build(Path(args.content), Path(args.output), problems=Problems(), base_url=args.base_url,
-                     index_search=not args.no_search, show=False if args.quiet else None, scanned=scanned)
-    return report(problems, args.strict)
+        problems = build(Path(args.content), Path(args.output), problems=Problems(), base_url=args.base_url,
+                         index_search=not args.no_search, show=False if args.quiet else None, scanned=scanned,
+                         strict=args.strict)
+    status = report(problems, args.strict)
+    if args.strict and len(problems):
+        print(f"build --strict: {len(problems)} problem{'s' * (len(problems) != 1)}; nothing was written to "
+              f"{args.output}", file=sys.stderr)
+    return status
 
 
 def nothing_to_do(args: argparse.Namespace) -> tuple[Problems | None, tuple]:
-    """The last build's problems when nothing it read has changed since, without loading the renderer;
-    else None and what was found (the build's options, the last build's head, the scan of content/)."""
+    """The last build's problems, as a build reports them, when nothing it read has changed since, without
+    loading the renderer; else None and what was found (the build's options, the last build's head, the scan
+    of content/). A strict build has nothing to do only when the last build had no problem."""
     import time
     from .search import installed
     from .store import Store, build_base, default_folder, unchanged, write_atomic
@@ -67,11 +72,14 @@ def nothing_to_do(args: argparse.Namespace) -> tuple[Problems | None, tuple]:
     old, inputs = unchanged(store, Path(args.content), output, base)
     if not old or old["inputs"] != inputs or old.get("stale"):  # stale: search bundles left to index
         return None, (base, old, inputs)
+    found = Problems(list(old["problems"]))
+    if args.strict and len(found):
+        return as_built(found, False, True), ()  # the site stays the last build's, which had problems
     seconds = round(time.perf_counter() - start, 4)
     doc = {"result": "nothing changed", "seconds": {"total": seconds}, "pages": {"written": 0, "total": old["pages"]}}
     write_atomic(store.folder / "last-build.json", (json.dumps(doc, indent=1) + "\n").encode())
     print(f"nothing changed since the last build ({old['pages']} pages); {seconds:.2f} s", file=sys.stderr)
-    return Problems(list(old["problems"])), ()
+    return as_built(found, True, args.strict), ()
 
 
 def cmd_check(args: argparse.Namespace) -> int:

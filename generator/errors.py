@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,8 @@ class Problem:
     message: str
     """What is wrong, in words an editor can act on."""
     severity: str = "warning"
-    """"error" (the cable or file was not read) or "warning" (read, with a doubt)."""
+    """"error" (the cable or file was not read) or "warning" (read, with a doubt). A build that was written
+    reports every problem of its input as a warning (see `as_built`)."""
 
     def __reduce__(self):  # positional pickling (the build cache keeps every problem)
         return (Problem, (self.path, self.line, self.message, self.severity))
@@ -53,6 +54,10 @@ class Problems:
         """Take every problem of another collection."""
         self.items.extend(other.items)
 
+    def all_as(self, severity: str) -> "Problems":
+        """The same problems, every one with this severity."""
+        return Problems([replace(p, severity=severity) for p in self.items])
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "error"]
@@ -66,3 +71,12 @@ class Problems:
 
     def __iter__(self):
         return iter(self.items)
+
+
+def as_built(found: Problems, written: bool, strict: bool) -> Problems:
+    """What a build reports. A strict build that found any problem wrote nothing: all are errors. A build that
+    was written published all it could read: all are warnings (an error's message says what was left out).
+    A build that failed kept the previous site: its problems stay as found, the failure among the errors."""
+    if strict and found.items:
+        return found.all_as("error")
+    return found.all_as("warning") if written else found

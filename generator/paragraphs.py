@@ -23,10 +23,18 @@ PORTION = re.compile(
     r"^(?:U|C|S|TS|SBU|LOU|FOUO|CUI|U/FOUO|UNCLASSIFIED|CONFIDENTIAL|SECRET)"
     r"(?:\s*(?:/{1,2}|-|\s)\s*(?:NF|NOFORN|REL\b[A-Z ,/]*|FOUO|SBU|ORCON|OC|PROPIN|FGI|NOCONTRACT|[A-Z]{2,}))*$"
 )
+# A place's spaces are taken only as whole runs before more of the place, and the blanks after it possessively:
+# a place that could end anywhere in a run of spaces, each end rescanning the run, made one long line of spaces
+# ending in a digit take seconds. The same lines match (a place never needs to end in a space).
 PAGE_BREAK = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z .'-]*?)\s+0*\d{1,6}\s+0*(?P<page>\d{1,3})\s+OF\s+0*(?P<of>\d{1,3})\s*$"
+    r"^\s*(?P<place>[A-Z](?:[A-Z.'-]| ++(?=[A-Z.'-]))*?)\s++0*\d{1,6}\s++0*(?P<page>\d{1,3})\s++OF\s++0*"
+    r"(?P<of>\d{1,3})\s*$"
 )
-OLD_PAGE = re.compile(r"^\s*PAGE\s+(?P<page>\d{2,3})\s+[A-Z][A-Z ]+\s+\d{2,6}\b")
+# Likewise the name after the page number: it runs to its last letter, then blanks, then the message number
+# (or, with no second letter, a space and more blanks), as "[A-Z][A-Z ]+\s+" allowed, without its backtracking.
+OLD_PAGE = re.compile(
+    r"^\s*PAGE\s+(?P<page>\d{2,3})\s+[A-Z](?:(?:[A-Z]++| ++(?=[A-Z]))++|(?= \s))\s++\d{2,6}\b"
+)
 PAGE_BANNER = re.compile(
     r"^\s*(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)(?:\s+PTQ\d+)?\s*$"
 )

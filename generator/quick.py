@@ -87,9 +87,10 @@ def edited_notes(content_dir: Path, before: dict, now: dict) -> list[str] | None
 
 
 def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: dict, found: Problems,
-            index_search: bool, preview: bool, timer, defer_search: bool = False) -> int | None:
+            index_search: bool, preview: bool, timer, defer_search: bool = False, strict: bool = False) -> int | None:
     """Make again the files of the cables whose notes were edited; None when a full build is needed.
-    With `defer_search`, the bundles to index again are noted as stale for `refresh_search`."""
+    With `defer_search`, the bundles to index again are noted as stale for `refresh_search`; with `strict`,
+    any problem left in the edition makes it None (the full build then refuses, reporting them all)."""
     from . import parallel
     from .site import _Job, _cable_job, cable_key, index_bundles, swap_folder  # the renderer, loaded only now
     from .write import source_date_epoch
@@ -122,6 +123,9 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
         if any(p.severity == "error" for p in fresh) or \
                 any(results[cid]["mentions"] != snap["results"][cid]["mentions"] for cid in ids):
             return None  # the full build reports the errors, or remakes the pages listing who is named where
+        problems = edition_problems(head, snap, ids, edited, fresh)
+        if strict and problems:
+            return None
         timer.lap("render")
         plan = snap["plan"] if index_search and search.available() else {}
         stale = set(snap.get("stale", ()))
@@ -145,12 +149,6 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
                 swap_folder(stage / search.folder(name), output / search.folder(name), epoch)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    old_problems = [p for cid in ids for p in snap["results"][cid]["problems"]]
-    problems = [p for p in head["problems"] if p.path not in edited]
-    for p in old_problems:
-        if p in problems:
-            problems.remove(p)
-    problems += fresh
     found.items.extend(problems)
     for cid in ids:
         snap["results"][cid] = results[cid]
@@ -161,6 +159,15 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
     store.write_head({**head, "inputs": inputs, "problems": problems, "stale": bool(snap.get("stale"))})
     (store.folder / "writing").unlink(missing_ok=True)
     return sum(len(r["paths"]) for r in results.values())
+
+
+def edition_problems(head: dict, snap: dict, ids: list[str], edited: list[str], fresh: list) -> list:
+    """The last build's problems, those of the edited notes and of their cables replaced by `fresh`."""
+    problems = [p for p in head["problems"] if p.path not in edited]
+    for p in (p for cid in ids for p in snap["results"][cid]["problems"]):
+        if p in problems:
+            problems.remove(p)
+    return problems + fresh
 
 
 def refresh_search(output: Path, store: Store, lock=None) -> bool:

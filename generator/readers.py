@@ -62,6 +62,15 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+def first_non_utf8_line(data: bytes) -> int | None:
+    """The line of the first byte that is not UTF-8, where the problem shows."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return data.count(b"\n", 0, e.start) + 1
+    return None
+
+
 # --- sniffing -----------------------------------------------------------------------------------
 
 CSV_ROW = re.compile(rb'^"?\d+"?,"?\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}"?,')
@@ -139,7 +148,7 @@ def read_bytes(data: bytes, path: str, kind: str | None = None) -> Document:
     source = Source(path=path, format=kind, sha256=sha256(data), data=data, encoding=encoding)
     notes: list[tuple[int | None, str]] = []
     if encoding != "utf-8":
-        notes.append((None, f"not valid UTF-8; read as {encoding}"))
+        notes.append((first_non_utf8_line(data), f"not valid UTF-8; read as {encoding}"))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = READERS.get(kind, read_raw_text)
@@ -231,12 +240,18 @@ def read_page_text(text: str, source: Source) -> Document:
                     notes=notes)
 
 
+def iso_utc(t: datetime) -> str:
+    """A time as ISO 8601 UTC, 2007-05-15T03:01:00Z."""
+    # Not strftime("%Y"): glibc writes the year 999 as "999", and the parser reads the year as created[:4].
+    return t.isoformat(timespec="seconds") + "Z"
+
+
 def iso_time(value: str) -> str | None:
     """Turn a publisher time (2007-05-15 03:01[:00] or 5/15/2007 3:01) into ISO 8601 UTC."""
     value = value.strip()
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%dT%H:%M:%SZ"):
         try:
-            return datetime.strptime(value, fmt).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return iso_utc(datetime.strptime(value, fmt))
         except ValueError:
             continue
     return None
@@ -258,6 +273,14 @@ class _CablePage(HTMLParser):
         self._pre: list[str] | None = None
         self._h3: list[str] | None = None
         self._in_table = False
+
+    def parse_html_declaration(self, i):
+        # Python before 3.13.4 raises AssertionError on a malformed "<![" (as in "<![<table"); HTML5, and
+        # newer Pythons, read it as a bogus comment up to the next ">", so do the same rather than crash.
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            return self.parse_bogus_comment(i)
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -348,6 +371,18 @@ def plusd_value(record: dict, key: str) -> str | None:
     return None if not value or value.startswith("--") else value
 
 
+def plusd_text(record: dict, key: str, k: int) -> str:
+    """A PlusD text field of item k (from 0), "" where absent; CableError where it holds something else."""
+    value = record.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        # A number, list or object here is not cable text, and has no .replace to call.
+        kind = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+        raise CableError(f"JSON item {k + 1}: \"{key}\" holds {kind.get(type(value), 'a value')}, not text")
+    return value
+
+
 def read_plusd(data: bytes, path: str) -> Iterator[Document]:
     """PlusD records (2013+) as JSON: one record, a list of them, or a file wrapping one as "record"."""
     import json
@@ -357,7 +392,12 @@ def read_plusd(data: bytes, path: str) -> Iterator[Document]:
         loaded = json.loads(text)
     except json.JSONDecodeError as e:
         raise CableError(f"invalid JSON: {e.msg}", e.lineno)
-    records = loaded if isinstance(loaded, list) else [loaded.get("record", loaded)]
+    except RecursionError:
+        # json.loads recurses once per nested list or object: a thousand "[" are enough to overflow it.
+        raise CableError("the JSON is nested too deeply to be a PlusD record")
+    # A bare number or string is no record either; only a dict can wrap one as "record".
+    records = loaded if isinstance(loaded, list) else [loaded.get("record", loaded) if isinstance(loaded, dict)
+                                                       else loaded]
     for k, record in enumerate(records):
         if not isinstance(record, dict) or "Canonical ID" not in record:
             raise CableError(f"JSON item {k + 1} is not a PlusD record (no \"Canonical ID\")")
@@ -368,15 +408,14 @@ def read_plusd(data: bytes, path: str) -> Iterator[Document]:
         m = re.match(r"(\d{4}) ([A-Za-z]+) (\d{1,2}), (\d{1,2}):(\d{2})", created or "")
         if m:
             try:
-                meta["created"] = datetime.strptime(" ".join(m.groups()), "%Y %B %d %H %M").strftime(
-                    "%Y-%m-%dT%H:%M:%SZ")
+                meta["created"] = iso_utc(datetime.strptime(" ".join(m.groups()), "%Y %B %d %H %M"))
             except ValueError:
                 pass
         tags = plusd_value(record, "TAGS")
         if tags:
             meta["tags"] = [t.split(" - ", 1)[0].strip() for t in tags.split(" | ") if t.strip()]
-        header = (record.get("Metadata") or "").replace("\r\n", "\n")
-        body = (record.get("Raw content") or record.get("Content") or "").replace("\r\n", "\n")
+        header = plusd_text(record, "Metadata", k).replace("\r\n", "\n")
+        body = (plusd_text(record, "Raw content", k) or plusd_text(record, "Content", k)).replace("\r\n", "\n")
         if not meta["id"]:
             del meta["id"]
         yield Document(text=header.rstrip("\n") + "\n\n" + body, source=source, meta=meta)

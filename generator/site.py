@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import TemplateError
@@ -24,7 +25,7 @@ from jinja2 import TemplateError
 from . import parallel, quick, search
 from .annotations import Joined, Matcher, join
 from .content import checked_base_url, load_content
-from .errors import Problems
+from .errors import Problem, Problems, as_built
 from .link import Site, link_site, people_forms
 from .load import CABLE_SUFFIXES, load_cable, read_collection
 from .markup import render as markdown
@@ -58,12 +59,15 @@ def collect(content_dir: Path, problems: Problems, store: Store, known: dict, ba
     if base_url is not None:
         content.site["base_url"] = checked_base_url(base_url, "--base-url", None, problems)
     forms = people_forms(content)
-    entries = read_collection(sources_of(content_dir, problems), problems, store, known, forms, show)
+    read = Problems()
+    entries = read_collection(sources_of(content_dir, problems), read, store, known, forms, show)
+    problems.items.extend(left_out(p) for p in read)
     briefs, people, seen = [], {}, {}
     for path, entry in entries.items():
         for b, who in zip(entry["briefs"], entry["people"]):
             if b.id in seen:
-                problems.error(b.source.path, None, f"cable {b.id} is also in {seen[b.id]}; the second is left out")
+                problems.error(b.source.path, None,
+                               f"cable {b.id} is also in {seen[b.id]}; this copy is left out of the site")
                 continue
             seen[b.id] = b.source.path
             briefs.append(b)
@@ -74,14 +78,21 @@ def collect(content_dir: Path, problems: Problems, store: Store, known: dict, ba
     site.kin = kin
     for cid, ann in content.annotations.items():
         if cid not in site.cables:
-            problems.error(ann.path, None, f"annotations for {cid}, which is not among the cables in content/cables")
+            problems.error(ann.path, None, f"annotations for {cid}, which is not among the cables in content/cables; "
+                                           "left out of the site")
     for code, ids in site.tags.items():
         row = content.tags.get(code)
         if not row or not row.get("definition"):
             first = site.cables[ids[0]]
             problems.add(first.source.path, first.subject_line,
-                         f"TAGS code {code} has no expansion in content/tags.csv ({len(ids)} cables)")
+                         f"TAGS code {code} has no expansion in content/tags.csv "
+                         f"({len(ids)} cable{'s' * (len(ids) != 1)})")
     return site, entries
+
+
+def left_out(p: Problem) -> Problem:
+    """A cable file (or row) that could not be read is not in the site: its error says so."""
+    return replace(p, message=f"{p.message}; left out of the site") if p.severity == "error" else p
 
 
 def check(content_dir: Path, problems: Problems, base_url: str | None = None, cache_dir: Path | None = None) -> tuple[Site, dict]:
@@ -99,6 +110,10 @@ def check(content_dir: Path, problems: Problems, base_url: str | None = None, ca
 
 class KeepPrevious(Exception):
     """The preview found errors while rendering: it keeps serving the last good site."""
+
+
+class Refused(Exception):
+    """A strict build found a problem: it writes nothing, so the previous site and its cache stay as they were."""
 
 
 def stop_on_errors(results: dict[str, dict], preview: bool) -> None:
@@ -202,12 +217,30 @@ def mark_of(output: Path) -> tuple | None:
 def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False,
           base_url: str | None = None, index_search: bool = True,
           cache_dir: Path | None = None, show: bool | None = None, scanned: tuple = (),
-          defer_search: bool = False) -> Problems:
+          defer_search: bool = False, strict: bool = False) -> Problems:
     """Check, then render and write what changed; the previous site stays if anything fails midway.
+    With `strict`, any problem keeps the previous site (and the cache's record of it) as it was.
+    Problems come back as `as_built` says (the preview's as found: an error there keeps the last good site).
     `scanned`: (options, head, inputs) as the caller just found them, to spare reading them twice."""
+    found = Problems()
+    written = _build(content_dir, output, found, preview, base_url, index_search, cache_dir, show, scanned,
+                     defer_search, strict)
+    problems.extend(found if preview else as_built(found, written, strict))
+    return problems
+
+
+def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base_url: str | None,
+           index_search: bool, cache_dir: Path | None, show: bool | None, scanned: tuple, defer_search: bool,
+           strict: bool) -> bool:
+    """Build into `output`, collecting what is wrong into `found`; True if `output` now holds this build's
+    site (written now, or left as it was because nothing changed)."""
     timer = Timer()
-    if not replaceable(output, problems):
-        return problems
+    if not_an_address(base_url):  # a mistake in the command, not in content/: no site for another address
+        found.error("--base-url", None, f"base_url {base_url!r} is not an address like https://USER.github.io/REPO; "
+                                        "nothing was written")
+        return False
+    if not replaceable(output, found):
+        return False
     clear_leftovers(output.resolve())
     store = Store(cache_dir or default_folder(output))
     base = build_base(preview, base_url, index_search and search.installed())
@@ -216,60 +249,62 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
     else:
         head, inputs = unchanged(store, content_dir, output, base)
     if head and head["inputs"] == inputs and not head.get("stale"):
-        problems.items.extend(head["problems"])
+        found.items.extend(head["problems"])
+        if strict and found.items:
+            return False  # the site is the last build's, which had problems
         timer.report(store, "nothing changed", 0, head["pages"])
-        return problems
+        return True
     if head:
-        found = Problems()
+        noted = Problems()
         try:
-            written = quick.rebuild(content_dir, output, store, head, inputs, found, index_search, preview, timer,
-                                    defer_search)
+            written = quick.rebuild(content_dir, output, store, head, inputs, noted, index_search, preview, timer,
+                                    defer_search, strict)
         except search.SearchIndexError as e:
-            problems.error("pagefind", None, f"{e}; the previous site is kept")
-            return problems
+            found.error("pagefind", None, f"{e}; the previous site is kept")
+            return False
         except TemplateError:
             written = None  # the full build reports it
         if written is not None:
-            problems.extend(found)
+            found.extend(noted)
             timer.report(store, "built (notes only)", written, head["pages"])
-            return problems
+            return True
     last = quick.apply_overlay(store, store.manifest() or {})
     old = last if head and last.get("mark") == head["mark"] else None
-    found = Problems()
     site, entries = collect(content_dir, found, store, last.get("entries", {}), base_url, show, last)
     timer.lap("read")
     if found.errors and preview and (output / BUILD_MARK).exists():
-        problems.extend(found)
-        return problems  # the preview keeps serving the last good site and shows these problems
+        return False  # the preview keeps serving the last good site and shows these problems
     editorial = digest(base, editorial_digest(content_dir))
     keys = cable_keys(site, editorial, content_dir)
     state = {"base": base, "inputs": inputs, "entries": entries, "keys": keys, "editorial": editorial,
              "kin": site.kin, "suggestions": site.suggestions}
     try:
         if old is None or sum(old["keys"].get(c) != k for c, k in keys.items()) > CLEAN_SHARE * len(keys):
-            written = clean_build(output, site, keys, state, store, preview, index_search, found, timer, show)
+            written = clean_build(output, site, keys, state, store, preview, strict, index_search, found, timer,
+                                  show)
         else:
-            written = update(output, site, keys, old, state, store, preview, index_search, found, timer, show)
+            written = update(output, site, keys, old, state, store, preview, strict, index_search, found, timer,
+                             show)
     except search.SearchIndexError as e:
         found.error("pagefind", None, f"{e}; the previous site is kept")
-        written = None
+        return False
     except KeepPrevious:
         found.items.extend(p for r in join_all(site) for p in r["problems"])
-        written = None
+        return False
+    except Refused:
+        return False
     except TemplateError as e:
         name = getattr(e, "filename", None) or getattr(e, "name", None) or "templates"
         found.error(str(name), getattr(e, "lineno", None),
                     f"template error: {e.message or e}; the previous site is kept")
-        written = None
-    problems.extend(found)
-    if written is not None:
-        state.update(problems=list(found.items), mark=mark_of(output), pages=state["pages"])
-        quick.forget(store)
-        store.finish(state)
-        quick.remember(store, site, state)
-        store.prune({e["key"] for e in entries.values() if e.get("key")})
-        timer.report(store, "built", written, state["pages"])
-    return problems
+        return False
+    state.update(problems=list(found.items), mark=mark_of(output), pages=state["pages"])
+    quick.forget(store)
+    store.finish(state)
+    quick.remember(store, site, state)
+    store.prune({e["key"] for e in entries.values() if e.get("key")})
+    timer.report(store, "built", written, state["pages"])
+    return True
 
 
 def join_all(site: Site) -> list[dict]:
@@ -303,7 +338,7 @@ def write_others(site: Site, mentions: dict, env, plan: dict, dest: Path, before
     return others, written
 
 
-def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store, preview: bool,
+def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store, preview: bool, strict: bool,
                 index_search: bool, found: Problems, timer: "Timer", show: bool | None) -> int:
     """Render every page into a fresh folder and swap it in."""
     env = environment(preview, store.templates)
@@ -322,14 +357,16 @@ def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store,
             found.add("pagefind", None, "search is not indexed: the pagefind package is not installed "
                                         "(pip install 'pagefind[bin]'); the search page will say so")
         timer.lap("search")
-    for r in results.values():
-        found.items.extend(r["problems"])
+        for r in results.values():
+            found.items.extend(r["problems"])
+        if strict and found.items:
+            raise Refused  # before the swap: the fresh folder is removed
     state.update(cables=results, others=others, pages=len(html) + 1)
     state["others_key"] = others_key(site, state, mentions, plan)
     return sum(len(r["paths"]) for r in results.values()) + len(others)
 
 
-def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: Store, preview: bool,
+def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: Store, preview: bool, strict: bool,
            index_search: bool, found: Problems, timer: "Timer", show: bool | None) -> int:
     """Render only what changed into a staging folder, then rename each file into the site."""
     env = environment(preview, store.templates)
@@ -357,6 +394,10 @@ def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: 
         timer.lap("search")
         gone = {p for cid, r in old["cables"].items() if cid not in cables for p in r["paths"]}
         gone |= set(old["others"]) - set(others)
+        for r in cables.values():
+            found.items.extend(r["problems"])
+        if strict and found.items:
+            raise Refused  # before the first file is replaced (the staging folder is removed below)
         store.begin_writing()
         epoch = source_date_epoch()
         for path in sorted(staged, key=lambda p: p == BUILD_MARK):  # the mark last
@@ -375,8 +416,6 @@ def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: 
             prune_empty(output, (output / path).parent)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    for cid, r in cables.items():
-        found.items.extend(r["problems"])
     state.update(cables=cables, others=others, pages=len(html) + 1, bundles=bundles)
     return len(staged)
 
@@ -448,6 +487,14 @@ def index_bundles(out: Path, site: Site, plan: dict[str, list[str]], before: dic
 
 
 # --- guards and figures -----------------------------------------------------------------------------
+
+def not_an_address(base_url: str | None) -> bool:
+    """Whether an address given to the build is wrong, by the rule for base_url in content/site.yaml."""
+    wrong = Problems()
+    if base_url is not None:
+        checked_base_url(base_url, "--base-url", None, wrong)
+    return bool(wrong.items)
+
 
 def replaceable(output: Path, problems: Problems) -> bool:
     """Refuse to replace a folder that holds something other than an earlier build."""

@@ -94,7 +94,7 @@ def served(tmp_path_factory):
     thread = content / "threads" / "scrs-beijing-2007.yaml"
     text = thread.read_text()
     text = text.replace('title: "', f'title: "{LONG_WORDS.split()[0]}: ', 1)
-    thread.write_text(text.replace("\n  In April 2007", f"\n  {LONG_WORDS}. In April 2007", 1))
+    thread.write_text(text.replace("\nsummary: |\n", f"\nsummary: |\n  {LONG_WORDS}.\n\n", 1))
     with pages_server("/REPO/") as (server, mount):
         base = f"http://127.0.0.1:{server.server_port}/REPO"
         out = tmp_path_factory.mktemp("quality-served") / "site"

@@ -61,6 +61,7 @@ def corpus_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus") / "site"
     problems = build(dev, out, Problems())
     assert not problems.errors, [str(p) for p in problems.errors]
+    assert len(list((out / "cables").iterdir())) == 500  # every cable was read (a written build only warns)
     return out
 
 
