@@ -114,15 +114,19 @@ def test_sort_by_date_and_filters_alone(page, served):
     assert not page.problems, page.problems
 
 
-def test_a_paragraph_hit_links_to_its_paragraph(page, served):
+def test_a_hit_links_to_its_paragraph_or_note(page, served):
     base, out = served
     page.goto(f"{base}/search/?q=Darfur")
     page.wait_for_selector("#cable-results .result")
-    href = page.locator("#cable-results .result h3 a").first.get_attribute("href")
-    cid, para = re.search(r"cables/(\w+)/#(p\w+)$", href).groups()
-    html = (out / "cables" / cid / "index.html").read_text()
-    block = re.split(r'<div class="para[ "]', html.split(f'id="{para}"', 1)[1], maxsplit=1)[0]
-    assert "Darfur" in block
+    # The cable text and the editors' notes both say Darfur: each hit links to the paragraph or note holding it.
+    hrefs = [a.get_attribute("href") for a in page.locator("#cable-results .result a").all()]
+    hits = [m.groups() for h in hrefs if (m := re.search(r"cables/(\w+)/#([pn]\w+)$", h))]
+    assert hits, hrefs
+    for cid, anchor in hits:
+        html = (out / "cables" / cid / "index.html").read_text()
+        after = html.split(f'id="{anchor}"', 1)[1]
+        block = re.split(r'<div class="para[ "]|<li id="n', after, maxsplit=1)[0]
+        assert "Darfur" in block, (cid, anchor)
 
 
 def test_without_javascript_the_page_says_so(browser, served):
