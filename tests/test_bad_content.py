@@ -176,10 +176,10 @@ def test_strict_keeps_the_previous_site_on_every_path(tmp_path):
     assert r.returncode == 0 and not problems_in(r.stderr), r.stderr
     note = content / "annotations" / "07BEIJING6872.yaml"
     good = note.read_text(encoding="utf-8")
-    assert good.count('paragraph: "2"') == 1 and "\nsic:" not in good
+    assert 'paragraph: "2"' in good and "\nsic:" not in good
 
     # a note on a paragraph that does not exist: the quick rebuild leaves it to the incremental one
-    note.write_text(good.replace('paragraph: "2"', 'paragraph: "99"'), encoding="utf-8")
+    note.write_text(good.replace('paragraph: "2"', 'paragraph: "99"', 1), encoding="utf-8")
     before = snapshot(out)
     r = build_cli(content, out, "--strict")
     assert r.returncode == 1 and "Traceback" not in r.stderr
