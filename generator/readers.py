@@ -89,7 +89,8 @@ def sniff(head: bytes) -> str:
     if CSV_ROW.match(first) or CSV_HEADER.match(first):
         return "cables-csv"
     text, _ = decode(head[:65536])
-    if text.lstrip()[:1] in "{[":
+    # A tuple, not the string "{[": "" is in every string, and a head of blanks would be taken for JSON.
+    if text.lstrip()[:1] in ("{", "["):
         return "plusd-json" if '"Canonical ID"' in text else "json"
     if "<" in text[:4096] and HTML_MARK.search(text[:4096]):
         return "wikileaks-html"
@@ -99,7 +100,9 @@ def sniff(head: bytes) -> str:
         return "wikileaks-page-text"
     if "](#)" in text and re.search(r"^TAGS:?\s*\[[A-Za-z0-9]+\]\(#\)", text, re.M):
         return "markdown"
-    if "\r\n" in text and (re.search(r"(?m)^\s*[\ufffd\u00b6]\s*\d", text) or text.startswith("\r\n")):
+    # [^\S\n]*, not \s*: blanks that ran on over line ends were rescanned from every line start of a run of blank
+    # lines (seconds for 20,000 of them); any line a pilcrow starts still matches from its own start.
+    if "\r\n" in text and (re.search(r"(?m)^[^\S\n]*[\ufffd\u00b6]\s*\d", text) or text.startswith("\r\n")):
         return "pdf-text"
     if "¶" in text and re.search(r"\S  \r?\n", text):
         return "markdown"
@@ -273,14 +276,29 @@ class _CablePage(HTMLParser):
         self._pre: list[str] | None = None
         self._h3: list[str] | None = None
         self._in_table = False
+        self._no_comment_end: tuple[str | None, int] = (None, 0)
+
+    # The two overrides work around html.parser as Python 3.11.7 has it (the quadratic searches were fixed
+    # upstream as CPython gh-135462); WikiLeaks pages hold neither construct.
 
     def parse_html_declaration(self, i):
-        # Python before 3.13.4 raises AssertionError on a malformed "<![" (as in "<![<table"); HTML5, and
-        # newer Pythons, read it as a bogus comment up to the next ">", so do the same rather than crash.
-        try:
-            return super().parse_html_declaration(i)
-        except AssertionError:
+        # "<![" as HTML5 reads it outside SVG and MathML: a bogus comment up to the next ">". html.parser reads
+        # a marked section, raising AssertionError on one without a name ("<![<table") and searching the rest
+        # of the page for its end from every one left open, which is quadratic.
+        if self.rawdata.startswith("<![", i):
             return self.parse_bogus_comment(i)
+        return super().parse_html_declaration(i)
+
+    def parse_comment(self, i, report=1):
+        # Every "<!--" left open searched the rest of the page for "-->" again: once a search from i finds
+        # none, none is found from any later "<!--" in the same text either.
+        text, failed_from = self._no_comment_end
+        if text is self.rawdata and i >= failed_from:
+            return -1
+        end = super().parse_comment(i, report)
+        if end < 0:
+            self._no_comment_end = (self.rawdata, i)
+        return end
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -295,7 +313,7 @@ class _CablePage(HTMLParser):
         elif tag == "a" and self._pre is not None:
             m = re.match(r"/tag/([^_/]+)_\d+\.html", a.get("href") or "")
             if m:
-                self.tags.append(html.unescape(m.group(1)))
+                self.tags.append(html.unescape(short_charrefs(m.group(1))))
 
     def handle_endtag(self, tag):
         if tag == "table":
@@ -324,10 +342,23 @@ HTML_FIELDS = {"Reference ID": "id", "Created": "created", "Released": "released
                "Classification": "classification", "Origin": "origin"}
 
 
+DECIMAL_CHARREF = re.compile(r"&#0*([0-9]+)")
+
+
+def short_charrefs(text: str) -> str:
+    """Decimal character references without leading zeros, and U+FFFD for any of 8 digits or more."""
+    # html.unescape raises ValueError on one of more than 4,300 digits (Python's limit for int()); 8 digits
+    # already name no character, which unescape reads as U+FFFD, and leading zeros change nothing.
+    return DECIMAL_CHARREF.sub(lambda m: "&#" + (m.group(1) if len(m.group(1)) < 8 else "65533"), text)
+
+
 def read_html(text: str, source: Source) -> Document:
     """A WikiLeaks cable page: metadata table, header <pre>, body <pre>."""
     page = _CablePage()
-    page.feed(text)
+    # Up to the last ">": nothing after it can end a tag, and html.parser (see _CablePage) looks for the end of
+    # every tag left open there to the end of the page, which is quadratic. It could only be text of an element
+    # left open, which is never kept.
+    page.feed(short_charrefs(text[: text.rfind(">") + 1]))
     page.close()
     if not page.pres:
         raise CableError("an HTML page with no <pre> block: no cable text found")
@@ -360,6 +391,8 @@ READERS = {
 # --- WikiLeaks PlusD records ---------------------------------------------------------------------
 
 PLUSD_COUNT = re.compile(r"\s*\(\d+ documents\)\s*$")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""JSON can escape half a surrogate pair ("\\ud800"), which no UTF-8 page or index can hold."""
 
 
 def plusd_value(record: dict, key: str) -> str | None:
@@ -367,7 +400,7 @@ def plusd_value(record: dict, key: str) -> str | None:
     value = record.get(key)
     if not isinstance(value, str):
         return None
-    value = PLUSD_COUNT.sub("", value).strip()
+    value = LONE_SURROGATE.sub("\ufffd", PLUSD_COUNT.sub("", value)).strip()
     return None if not value or value.startswith("--") else value
 
 
@@ -380,7 +413,7 @@ def plusd_text(record: dict, key: str, k: int) -> str:
         # A number, list or object here is not cable text, and has no .replace to call.
         kind = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object"}
         raise CableError(f"JSON item {k + 1}: \"{key}\" holds {kind.get(type(value), 'a value')}, not text")
-    return value
+    return LONE_SURROGATE.sub("\ufffd", value)
 
 
 def read_plusd(data: bytes, path: str) -> Iterator[Document]:
@@ -401,7 +434,9 @@ def read_plusd(data: bytes, path: str) -> Iterator[Document]:
     for k, record in enumerate(records):
         if not isinstance(record, dict) or "Canonical ID" not in record:
             raise CableError(f"JSON item {k + 1} is not a PlusD record (no \"Canonical ID\")")
-        raw = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8") if len(records) > 1 else data
+        # backslashreplace writes a lone surrogate back as the JSON escape it was read from.
+        raw = (json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8", "backslashreplace")
+               if len(records) > 1 else data)
         source = Source(path=path, format="plusd-json", sha256=sha256(raw), data=raw, encoding=encoding)
         meta: dict = {"id": re.sub(r"_[a-z]$", "", plusd_value(record, "Canonical ID") or "")}
         created = plusd_value(record, "Date")
@@ -488,9 +523,11 @@ def csv_document(row: list[str], data: bytes, path: str, line: int):
     """Turn one cables.csv row into a Document (or a CableRowError)."""
     if len(row) != len(CSV_COLUMNS):
         return CableRowError(path, line, f"a cables.csv row has {len(row)} columns, expected 8")
-    values = dict(zip(CSV_COLUMNS, row))
-    header = values["header"].replace("\r\n", "\n").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    body = values["body"].replace("\r\n", "\n").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    # Every column, not the text alone: a byte that is not UTF-8 is read as a surrogate (see _LineTap), which
+    # no page or index can hold, in an id or an origin as much as in the body.
+    values = {k: v.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for k, v in zip(CSV_COLUMNS, row)}
+    header = values["header"].replace("\r\n", "\n")
+    body = values["body"].replace("\r\n", "\n")
     meta = {
         "id": values["id"].strip(),
         "created": iso_time(values["date"]),
