@@ -8,15 +8,23 @@ link in content/ is refused, wherever it points: the site publishes what the fol
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
+import stat
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
 from .errors import Problems
+from .readers import decode, first_non_utf8_line, utf16_codec
+
+MAX_EDITORIAL_BYTES = 10 * 1024 * 1024
+"""Largest editorial file read (the whole glossary of a large edition is a few hundred KB); a larger one is
+refused from its size, before it is read."""
 
 try:
     _Base = yaml.CSafeLoader
@@ -25,9 +33,14 @@ except AttributeError:  # PyYAML built without libyaml
 
 
 class LineDict(dict):
-    """A mapping read from YAML that knows the line it starts on."""
+    """A mapping read from YAML that knows the line it starts on, and the line of each of its keys."""
 
     line: int = 0
+    lines: dict
+
+    def line_of(self, key: Any) -> int:
+        """The line of a key (of the mapping, where it was not read from YAML)."""
+        return getattr(self, "lines", {}).get(key, self.line)
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
@@ -38,12 +51,18 @@ def _mapping(loader, node):
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
+    out.lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            # A list or mapping as a key ("? [a, b]") cannot even be looked up: say so here, at its line.
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be a word, not {type(key).__name__}", key_node.start_mark)
         if key in out:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key {key!r} appears twice", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
     return out
 
 
@@ -54,28 +73,139 @@ TAG_REFUSED = ("the YAML tag {tag} is refused: content files hold plain data onl
                "dates, lists and mappings), and no tag may make the build create objects or run code; remove it")
 
 
-def load_yaml(path: Path, problems: Problems) -> Any:
-    """Read one YAML file safely; on failure record `path:line: message` and return None."""
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The text of one editorial file; None, with the reason recorded, for a link, a folder or anything else
+    that is not a file, a file over the size limit (known from its size, before it is read) or one that
+    cannot be read. Text that is not UTF-8 is read as what it is (UTF-16, else Windows-1252), with a warning."""
     if refused(path, problems):
         return None
+    where = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        problems.error(str(path), None, f"cannot read: {e}")
+        with open(path, "rb") as f:
+            info = os.fstat(f.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                problems.error(where, None, "a folder where a file is expected; it is not read")
+                return None
+            if not stat.S_ISREG(info.st_mode):
+                # A pipe or a device would block the build, or never end.
+                problems.error(where, None, "not a regular file (a pipe or a device); it is not read")
+                return None
+            if info.st_size > MAX_EDITORIAL_BYTES:
+                problems.error(where, None, f"the file is {info.st_size / 1048576:.0f} MB, larger than any "
+                                            f"editorial file (limit {MAX_EDITORIAL_BYTES // 1048576} MB); it is "
+                                            "not read")
+                return None
+            data = f.read(MAX_EDITORIAL_BYTES + 1)
+    except IsADirectoryError:
+        problems.error(where, None, "a folder where a file is expected; it is not read")
+        return None
+    except OSError as e:
+        problems.error(where, None, f"cannot be read ({e.strerror or e}); it is left out")
+        return None
+    text, encoding = decode(data)
+    if encoding == "utf-16-le" or encoding == "utf-16-be":
+        problems.add(where, None, f"saved as UTF-16 without a byte-order mark; read as {encoding.upper()} (save "
+                                  "it as UTF-8)")
+    elif encoding != "utf-8" and encoding != "utf-16":
+        problems.add(where, first_non_utf8_line(data), f"not valid UTF-8; read as {encoding} (save it as UTF-8)")
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(path: Path, problems: Problems) -> Any:
+    """Read one YAML file safely; on failure record `path:line[:column]: message` and return None."""
+    text = read_text(path, problems)
+    if text is None:
         return None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from the safe loader
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(e, "problem", None) or str(e)
+    except yaml.MarkedYAMLError as e:
+        problem = e.problem or str(e)
         tag = re.fullmatch(r"could not determine a constructor for the tag '(.*)'", problem)
         if tag:
             name = tag.group(1).replace("tag:yaml.org,2002:", "!!")
-            problems.error(str(path), line, TAG_REFUSED.format(tag=name))
+            problems.error(str(path), _line(e.problem_mark), TAG_REFUSED.format(tag=name))
+        elif isinstance(e, yaml.constructor.ConstructorError):
+            problems.error(str(path), _line(e.problem_mark), f"invalid YAML: {problem}")
         else:
-            problems.error(str(path), line, f"invalid YAML: {problem}")
+            mark, message = syntax_fault(e, text)
+            problems.error(str(path), _line(mark), f"invalid YAML: {message}", mark.column + 1 if mark else None)
         return None
+    except yaml.YAMLError as e:  # no mark: a stream PyYAML cannot read at all
+        problems.error(str(path), None, f"invalid YAML: {e}")
+        return None
+
+
+def _line(mark) -> int | None:
+    return mark.line + 1 if mark is not None else None
+
+
+def _at(mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+KEY_LIKE = re.compile(r"^\s*(?:-\s+)?[\w.-]+:(?:\s|$)")
+"""A line that starts a mapping entry (`label: ...`, `- date: ...`)."""
+
+
+def syntax_fault(e: yaml.MarkedYAMLError, text: str):
+    """Where a YAML syntax error is, and what it is: (mark, message).
+
+    PyYAML reports where it noticed the fault, which is often later than the fault: the end of the file for a
+    quote left open, or the line where a quote left open meets the next quote. A quoted text that runs on over
+    lines that look like keys is that fault: it is reported where it opens."""
+    problem, pm, cm = e.problem or "", e.problem_mark, e.context_mark
+    if isinstance(e, yaml.scanner.ScannerError) and cm is not None and e.context:
+        # The scanner names the token it could not finish, and where that token starts.
+        if "quoted scalar" in e.context:
+            ends = "the file ends" if "end of stream" in problem else f"{problem} at {_at(pm)}"
+            return cm, f"a quoted text opens here and is never closed ({ends}): add its closing quote"
+        if pm is not None and (pm.line, pm.column) != (cm.line, cm.column):
+            return cm, f"{e.context} here: {problem} at {_at(pm)}"
+        return cm, f"{e.context}: {problem}"
+    quote = runaway_quote(text, pm)
+    if quote is not None:
+        return quote, (f"the quoted text that opens here runs on to line {pm.line + 1}, over lines that look like "
+                       f"keys: is its closing quote missing? ({problem} at {_at(pm)})")
+    if e.context and cm is not None and cm.line != getattr(pm, "line", None):
+        return pm, f"{problem} ({e.context} that starts at line {cm.line + 1})"
+    return pm, problem
+
+
+def runaway_quote(text: str, at):
+    """The start of the quoted text that ends just before `at` (a mark), where it runs on over lines that look
+    like keys; None where there is none."""
+    if at is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if (token.start_mark.line, token.start_mark.column) >= (at.line, at.column):
+                break
+            last = token
+    except yaml.YAMLError:
+        pass  # the scan stops at the fault too: the tokens before it are all that is needed
+    if not isinstance(last, yaml.ScalarToken) or last.style not in ('"', "'"):
+        return None
+    start, end = last.start_mark, last.end_mark
+    lines = text.split("\n")
+    if any(KEY_LIKE.match(lines[k]) for k in range(start.line + 1, min(end.line, len(lines) - 1) + 1)):
+        return start
+    return None
+
+
+def unknown_keys(data: dict, known: Iterable[str], path: Path | str, problems: Problems) -> None:
+    """Warn of every key of `data` that is not in `known`, with the known key it nearest resembles: a typo
+    ("sumary") must never drop a value without a word."""
+    known = list(known)
+    for key in data:
+        if key in known:
+            continue
+        word = str(key)
+        near = get_close_matches(word, known, n=1, cutoff=0.6) or get_close_matches(word.lower(), known, n=1,
+                                                                                     cutoff=0.6)
+        hint = f"did you mean {near[0]}?" if near else f"the known keys are {', '.join(known)}"
+        line = data.line_of(key) if isinstance(data, LineDict) else None
+        problems.add(str(path), line, f"{word}: unknown key; {hint}")
 
 
 def refused(path: Path, problems: Problems) -> bool:
@@ -180,7 +310,7 @@ def _text(value: Any, where: tuple[str, int | None], what: str, problems: Proble
             problems.error(where[0], where[1], f"{what} is missing")
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        problems.error(where[0], where[1], f"{what} must be text, not {type(value).__name__}")
+        problems.error(where[0], where[1], f"{what} must be text, not {KINDS.get(type(value), type(value).__name__)}")
         return None
     return str(value)
 
@@ -193,11 +323,11 @@ def load_site(path: Path, problems: Problems) -> dict:
     if not isinstance(data, dict):
         problems.error(str(path), None, "site.yaml must be a mapping of settings")
         return site
+    unknown_keys(data, SITE_DEFAULTS, path, problems)
     for key, value in data.items():
         if key not in SITE_DEFAULTS:
-            problems.add(str(path), line_of(data), f"unknown setting {key!r} (known: {', '.join(SITE_DEFAULTS)})")
             continue
-        text = _text(value, (str(path), line_of(data)), key, problems)
+        text = _text(value, (str(path), data.line_of(key)), key, problems)
         if text is not None:
             site[key] = text
     site["base_url"] = checked_base_url(site["base_url"], str(path), line_of(data), problems)
@@ -225,27 +355,47 @@ def load_annotations(path: Path, problems: Problems) -> Annotations | None:
     cable = _text(data.get("cable"), where, "cable (the id this file annotates)", problems, required=True)
     if not cable:
         return None
-    unknown = set(data) - {"cable", "headnote", "notes", "sic"}
-    for key in sorted(unknown):
-        problems.add(*where, f"unknown key {key!r} (known: cable, headnote, notes, sic)")
+    unknown_keys(data, ANNOTATION_KEYS, path, problems)
     notes = []
-    for item in data.get("notes") or []:
+    for item in _list(data, "notes", "notes (each a paragraph and its text)", path, problems):
         w = (str(path), line_of(item) or where[1])
         if not isinstance(item, dict):
             problems.error(*w, "each note is a mapping with paragraph and text")
             continue
+        unknown_keys(item, NOTE_KEYS, path, problems)
         para = _text(item.get("paragraph"), w, "paragraph of the note", problems, required=True)
         text = _text(item.get("text"), w, "text of the note", problems, required=True)
         anchor = _text(item.get("anchor"), w, "anchor", problems)
         if para and text:
             notes.append(Note(para.strip().lstrip("¶p"), text, anchor, w[1]))
     sic = []
-    for word in data.get("sic") or []:
+    for word in _list(data, "sic", "sic (the words that stay as written)", path, problems):
         t = _text(word, where, "sic entry", problems)
         if t:
             sic.append(t)
     return Annotations(cable, str(path), _text(data.get("headnote"), where, "headnote", problems), tuple(notes),
                        tuple(sic))
+
+
+KINDS = {str: "text", int: "a number", float: "a number", bool: "true or false", LineDict: "a mapping",
+         dict: "a mapping"}
+"""How a message names the type of a YAML value."""
+
+ANNOTATION_KEYS = ("cable", "headnote", "notes", "sic")
+NOTE_KEYS = ("paragraph", "anchor", "text")
+
+
+def _list(data: LineDict, key: str, what: str, path: Path, problems: Problems) -> list:
+    """The list under `key` (empty where absent); anything else is an error, and is not read."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        kind = KINDS.get(type(value), type(value).__name__)
+        problems.error(str(path), data.line_of(key), f"{what} must be a list (each item on a line starting with "
+                                                     f"\"- \"), not {kind}; it is not read")
+        return []
+    return value
 
 
 def slug(text: str) -> str:
@@ -266,12 +416,13 @@ def load_entries(path: Path, kind: str, problems: Problems) -> dict[str, Entry]:
         return {}
     out: dict[str, Entry] = {}
     for key, item in data.items():
-        w = (str(path), line_of(item) or line_of(data))
+        w = (str(path), line_of(item) or data.line_of(key))
         if not isinstance(item, dict):
             problems.error(*w, f"entry {key!r} must be a mapping")
             continue
         name_field = "term" if kind == "term" else "name"
         desc_field = "expansion" if kind == "term" else "description"
+        unknown_keys(item, (name_field, "forms", desc_field, "sources"), path, problems)
         name = _text(item.get(name_field, key if kind == "term" else None), w, name_field, problems, required=True)
         desc = _text(item.get(desc_field), w, desc_field, problems, required=True)
         forms = item.get("forms") or [name]
@@ -289,31 +440,70 @@ def load_entries(path: Path, kind: str, problems: Problems) -> dict[str, Entry]:
     return out
 
 
+TAG_COLUMNS = ("tag", "kind", "definition", "definition_confidence", "definition_source")
+"""Columns of tags.csv that the site reads."""
+TAG_EXTRA_COLUMNS = ("category", "observed_in_corpus_count", "notes")
+"""Columns that tags.csv may hold for its editors."""
+
+
 def load_tags(path: Path, problems: Problems) -> dict[str, dict]:
-    """Read content/tags.csv: TAGS code, kind, definition, confidence and source."""
-    if not path.exists():
+    """Read content/tags.csv: TAGS code, kind, definition, confidence and source. A missing column is an error
+    (read as empty); a row of the wrong length is read as far as it goes, with a warning."""
+    text = read_text(path, problems)
+    if text is None:
         return {}
-    out = {}
-    with open(path, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            out[row["tag"]] = row
-    return out
+    where = str(path)
+    rows = csv.reader(io.StringIO(text, newline=""))
+    out: dict[str, dict] = {}
+    try:
+        header = next(rows, None)
+        if not header:
+            problems.error(where, 1, f"tags.csv has no header line (it starts: {', '.join(TAG_COLUMNS)})")
+            return {}
+        header = [h.strip() for h in header]
+        columns = LineDict.fromkeys(header)
+        columns.line = 1
+        unknown_keys(columns, TAG_COLUMNS + TAG_EXTRA_COLUMNS, path, problems)
+        missing = [c for c in TAG_COLUMNS if c not in header]
+        if "tag" in missing:
+            problems.error(where, 1, "tags.csv has no column tag: no row can be read")
+            return {}
+        if missing:
+            problems.error(where, 1, f"tags.csv has no column {', '.join(missing)}; read as empty")
+        for row in rows:
+            line = rows.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                problems.add(where, line, f"the row has {len(row)} cells, the header {len(header)}; "
+                                          + ("the missing ones are read as empty" if len(row) < len(header)
+                                             else "the cells past the header's are not read"))
+            entry = {c: "" for c in TAG_COLUMNS} | dict(zip(header, (cell.strip() for cell in row)))
+            code = entry["tag"]
+            if not code:
+                problems.add(where, line, "a row with no tag; it is not read")
+                continue
+            if code in out:
+                problems.add(where, line, f"the tag {code} is defined again; this row is read")
+            out[code] = entry
+        return out
+    except csv.Error as e:
+        problems.error(where, rows.line_num, f"unreadable CSV: {e}; the rows after it are not read")
+        return out
 
 
 def load_content(root: Path, problems: Problems) -> Content:
     """Read the whole editorial layer under `root` (content/)."""
     c = Content()
     c.site = load_site(root / "site.yaml", problems)
-    folder = root / "annotations"
-    if not refused(folder, problems) and folder.is_dir():
-        for path in sorted(folder.glob("*.yaml")):
-            a = load_annotations(path, problems)
-            if a is None:
-                continue
-            if a.cable in c.annotations:
-                problems.error(str(path), None, f"{a.cable} is annotated again (also in {c.annotations[a.cable].path})")
-                continue
-            c.annotations[a.cable] = a
+    for path in folder_files(root / "annotations", ".yaml", problems):
+        a = load_annotations(path, problems)
+        if a is None:
+            continue
+        if a.cable in c.annotations:
+            problems.error(str(path), None, f"{a.cable} is annotated again (also in {c.annotations[a.cable].path})")
+            continue
+        c.annotations[a.cable] = a
     c.people = load_entries(root / "people.yaml", "person", problems)
     c.organizations = load_entries(root / "organizations.yaml", "organization", problems)
     c.glossary = load_entries(root / "glossary.yaml", "term", problems)
@@ -321,12 +511,41 @@ def load_content(root: Path, problems: Problems) -> Content:
     if not refused(own, problems):
         c.tags = load_tags(own if own.exists() else Path(__file__).parent / "data" / "tags.csv", problems)
     c.threads = load_threads(root / "threads", problems)
-    pages = root / "pages"
-    if not refused(pages, problems) and pages.is_dir():
-        for path in sorted(pages.glob("*.md")):
-            if not refused(path, problems):
-                c.pages[path.stem] = path.read_text(encoding="utf-8")
+    for path in folder_files(root / "pages", ".md", problems):
+        text = read_text(path, problems)
+        if text is not None:
+            c.pages[path.stem] = text
     return c
+
+
+def folder_files(folder: Path, suffix: str, problems: Problems) -> list[Path]:
+    """The files of a folder of content/ that end in `suffix`, in order; an absent folder holds none. A folder
+    that cannot be listed, or is a file, is an error; a file named nearly so (.yml, .YAML) a warning: neither
+    is skipped without a word."""
+    if refused(folder, problems):
+        return []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        problems.error(str(folder), None, f"a file where a folder of *{suffix} files is expected; it is not read")
+        return []
+    except OSError as e:
+        problems.error(str(folder), None, f"the folder cannot be read ({e.strerror or e}); its files are left out")
+        return []
+    near = {suffix.upper(), ".yml", ".YML"} if suffix == ".yaml" else {suffix.upper(), ".markdown"}
+    out = []
+    for e in entries:
+        name = Path(e.name)
+        if e.name.startswith("."):
+            continue
+        if name.suffix == suffix:
+            out.append(Path(e.path))  # links, folders and unreadable files are refused as each is read
+        elif name.suffix in near:
+            problems.add(e.path, None, f"not read: only files ending in {suffix} are; rename it "
+                                       f"{name.stem}{suffix}")
+    return out
 
 
 # --- threads --------------------------------------------------------------------------------------
@@ -398,6 +617,9 @@ def parse_para_ref(text: str) -> ParaRef | None:
 
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+THREAD_KEYS = ("title", "summary", "events", "links")
+EVENT_KEYS = ("date", "end", "label", "cable")
+LINK_KEYS = ("from", "to", "relation", "note")
 
 
 def load_thread(path: Path, problems: Problems) -> Thread | None:
@@ -408,20 +630,26 @@ def load_thread(path: Path, problems: Problems) -> Thread | None:
     if not isinstance(data, dict):
         problems.error(*where, "a thread file is a mapping: title, summary, events, links")
         return None
-    title = _text(data.get("title"), where, "title", problems, required=True)
-    summary = _text(data.get("summary"), where, "summary", problems) or ""
+    unknown_keys(data, THREAD_KEYS, path, problems)
+    title = _text(data.get("title"), where, "title", problems)
+    summary = _text(data.get("summary"), (str(path), data.line_of("summary")), "summary", problems) or ""
     events, links = [], []
-    for item in data.get("events") or []:
+    for item in _list(data, "events", "events (each a date, label and cable)", path, problems):
         w = (str(path), line_of(item) or where[1])
         if not isinstance(item, dict):
             problems.error(*w, "each event is a mapping: date, label, cable")
             continue
+        unknown_keys(item, EVENT_KEYS, path, problems)
         date = str(item.get("date") or "")
         end = str(item["end"]) if item.get("end") else None
-        label = _text(item.get("label"), w, "label of the event", problems, required=True)
+        label = _text(item.get("label"), w, "label of the event", problems)
+        if item.get("label") is None:
+            problems.error(*w, "the event has no label; it is left out")
+        if not date:
+            problems.error(*w, "the event has no date (date: \"YYYY-MM-DD\"); it is left out")
         for d in (date, end):
-            if d is not None and not ISO_DATE.match(d):
-                problems.error(*w, f"event date {d!r} is not YYYY-MM-DD (quote it)")
+            if d and not ISO_DATE.match(d):
+                problems.error(*w, f"event date {d!r} is not YYYY-MM-DD (quote it); the event is left out")
         ref = None
         if item.get("cable"):
             ref = parse_para_ref(str(item["cable"]))
@@ -429,32 +657,38 @@ def load_thread(path: Path, problems: Problems) -> Thread | None:
                 problems.error(*w, f"cannot read {item['cable']!r}: write it as 07BEIJING3239 ¶1")
         if label and ISO_DATE.match(date):
             events.append(ThreadEvent(date, end, label, ref, w[1]))
-    for item in data.get("links") or []:
+    for item in _list(data, "links", "links (each from, to, relation and note)", path, problems):
         w = (str(path), line_of(item) or where[1])
         if not isinstance(item, dict):
             problems.error(*w, "each link is a mapping: from, to, relation, note")
             continue
+        unknown_keys(item, LINK_KEYS, path, problems)
         src, dst = parse_para_ref(str(item.get("from") or "")), parse_para_ref(str(item.get("to") or ""))
         if src is None or dst is None or not src.paragraphs or not dst.paragraphs:
             problems.error(*w, f"a link needs from and to written as 07BEIJING3239 ¶7 (got {item.get('from')!r} "
                                f"and {item.get('to')!r})")
             continue
-        relation = _text(item.get("relation"), w, "relation", problems, required=True) or ""
-        if relation and relation not in RELATIONS:
-            problems.error(*w, f"unknown relation {relation!r} (known: {', '.join(RELATIONS)})")
+        relation = _text(item.get("relation"), w, "relation", problems, required=True)
+        if relation is None:
+            continue  # missing, or not text: said above
+        if relation not in RELATIONS:
+            near = get_close_matches(relation, RELATIONS, n=1)
+            hint = f"did you mean {near[0]}?" if near else f"known: {', '.join(RELATIONS)}"
+            problems.error(*w, f"unknown relation {relation!r} ({hint}); the link is left out")
             continue
         note = _text(item.get("note"), w, "note", problems) or ""
         links.append(ThreadLink(src, dst, relation, note, w[1]))
     if not title:
+        if data.get("title") is None:
+            problems.error(*where, "title is missing: a thread needs one; the thread is left out")
         return None
     return Thread(slug(path.stem), title, summary, tuple(events), tuple(links), str(path), where[1])
 
 
 def load_threads(folder: Path, problems: Problems) -> dict[str, Thread]:
     out: dict[str, Thread] = {}
-    if not refused(folder, problems) and folder.is_dir():
-        for path in sorted(folder.glob("*.yaml")):
-            t = load_thread(path, problems)
-            if t:
-                out[t.slug] = t
+    for path in folder_files(folder, ".yaml", problems):
+        t = load_thread(path, problems)
+        if t:
+            out[t.slug] = t
     return out

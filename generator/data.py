@@ -92,14 +92,26 @@ def catalog_json(site: Site, rows: list[dict]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula in a cell (OWASP, "CSV Injection")."""
+
+
+def inert_cell(value: str) -> str:
+    """A CSV cell that no spreadsheet runs: one that starts as a formula would is prefixed with ' (which a
+    spreadsheet shows as text and does not display). catalog.json keeps every value as it is."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def catalog_csv(rows: list[dict]) -> str:
-    """The catalog as CSV (RFC 4180, UTF-8); lists are joined with spaces, booleans written true/false."""
+    """The catalog as CSV (RFC 4180, UTF-8); lists are joined with spaces, booleans written true/false, and
+    cells that would start a formula made inert (see `inert_cell`): a subject is cable text, anyone's words."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(CATALOG_FIELDS)
     for r in rows:
-        w.writerow([" ".join(v) if isinstance(v, list) else ("true" if v else "false") if isinstance(v, bool)
-                    else "" if v is None else v for v in (r[k] for k in CATALOG_FIELDS)])
+        w.writerow([inert_cell(" ".join(v)) if isinstance(v, list) else ("true" if v else "false")
+                    if isinstance(v, bool) else "" if v is None else inert_cell(str(v))
+                    for v in (r[k] for k in CATALOG_FIELDS)])
     return out.getvalue()
 
 

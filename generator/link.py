@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
 from typing import Callable
 
 from .content import RELATIONS, Content, ParaRef, Thread, slug
@@ -48,17 +49,34 @@ def ref_anchor(letter: str | None, index: int) -> str:
     return f"ref-{letter.lower()}" if letter else f"ref-{index + 1}"
 
 
-def check_ref(ref: ParaRef, cables: dict[str, Brief], where: tuple[str, int | None], problems: Problems) -> bool:
+def check_ref(ref: ParaRef, cables: dict[str, Brief], where: tuple[str, int | None], problems: Problems,
+              left_out: str = "") -> bool:
+    """Whether the cable and paragraphs of a reference are in the edition; if not, an error says what is not,
+    with the nearest id where the id is wrong, and then `left_out` (what is dropped for it)."""
     c = cables.get(ref.cable)
     if c is None:
-        problems.error(*where, f"{ref.cable} is not among the cables of the edition")
+        near = nearest_id(ref.cable, cables)
+        hint = f" (did you mean {near}?)" if near else ""
+        problems.error(*where, f"{ref.cable} is not among the cables of the edition{hint}{left_out}")
         return False
     labels = set(c.labels)
     missing = [p for p in ref.paragraphs if p not in labels]
     if missing:
-        problems.error(*where, f"{ref.cable} has no paragraph {', '.join('¶' + m for m in missing)}")
+        problems.error(*where, f"{ref.cable} has no paragraph {', '.join('¶' + m for m in missing)}{left_out}")
         return False
     return True
+
+
+def nearest_id(cid: str, cables: dict[str, Brief]) -> str | None:
+    """The id of the edition that a mistyped one most resembles (07BEIJING6782 -> 07BEIJING6872), or None."""
+    # Those of the same year and place first: among 250,000 ids, a comparison with each would take seconds.
+    prefix = re.match(r"\d*[A-Z]*", cid).group(0)
+    same = [c for c in cables if c.startswith(prefix)] if prefix else []
+    for pool in (same, list(cables)):
+        near = get_close_matches(cid, pool, n=1, cutoff=0.8)
+        if near:
+            return near[0]
+    return None
 
 
 def link_site(cables: list[Brief], content: Content, problems: Problems,
@@ -87,15 +105,8 @@ def link_site(cables: list[Brief], content: Content, problems: Problems,
 def link_threads(site: Site, problems: Problems) -> None:
     """Check each thread against the cables; place cables in threads and put margin notes on paragraphs."""
     for thread in site.content.threads.values():
-        ok = True
-        for e in thread.events:
-            if e.ref and not check_ref(e.ref, site.cables, (thread.path, e.line), problems):
-                ok = False
-        for link in thread.links:
-            for ref in (link.source, link.target):
-                if not check_ref(ref, site.cables, (thread.path, link.line), problems):
-                    ok = False
-        if not ok:
+        thread = checked_thread(thread, site.cables, problems)
+        if thread is None:
             continue
         site.threads.append(thread)
         members = sorted({r.cable for lk in thread.links for r in (lk.source, lk.target)}
@@ -113,6 +124,29 @@ def link_threads(site: Site, problems: Problems) -> None:
             for p in link.target.paragraphs:
                 site.margins.setdefault((link.target.cable, p), []).append(
                     {"words": backward, "ref": link.source, "thread": thread.slug, "relation": link.relation})
+
+
+def checked_thread(thread: Thread, cables: dict[str, Brief], problems: Problems) -> Thread | None:
+    """The thread without what names a cable or paragraph that the edition lacks (each dropped with an error):
+    a link goes, an event stays without its cable. None where nothing is left to draw a timeline from."""
+    events = []
+    for e in thread.events:
+        if e.ref and not check_ref(e.ref, cables, (thread.path, e.line), problems,
+                                   "; the event is shown without its cable"):
+            e = replace(e, ref=None)
+        events.append(e)
+    links = []
+    for lk in thread.links:
+        # Both ends are checked (a list, not all()): each wrong one is named.
+        if all([check_ref(ref, cables, (thread.path, lk.line), problems, "; the link is left out")
+                for ref in (lk.source, lk.target)]):
+            links.append(lk)
+    dated = events + [ref for lk in links for ref in (lk.source, lk.target) if cables[ref.cable].created]
+    if not dated:
+        problems.error(thread.path, thread.line, "the thread has no event and no link to a dated cable, nothing "
+                                                 "to draw its timeline from; the thread is left out")
+        return None
+    return replace(thread, events=tuple(events), links=tuple(links))
 
 
 COMMON_TAG_SHARE = 0.2

@@ -14,7 +14,9 @@ from .model import PageBreak, Paragraph, Summary
 
 Line = tuple[int, str]
 
-PARA_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,4})\s*\.(?!\d)\s*(?P<rest>.*)$")
+MAX_PARAGRAPH = 99999
+"""Highest paragraph number read (five digits): the longest cables run to a few thousand paragraphs."""
+PARA_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,5})\s*\.(?!\d)\s*(?P<rest>.*)$")
 SUB_START = re.compile(
     r"^\s*(?:--\s*)?(?:\(\s*(?P<a>[A-Za-z])\s*\)|(?P<b>[A-Za-z])[.)])\s+(?P<rest>\S.*)$"
 )
@@ -250,7 +252,9 @@ def segment(lines: list[Line]) -> list[Paragraph]:
 
 def accept_number(n: int, last: int, blank: bool, prev_text: str, rest: str) -> bool:
     """Decide whether "N." at a line start begins paragraph N of the cable."""
-    if n == 0 or n > 999:
+    # No cap at 999: paragraph 1000 follows 999 like any other. A year or a count at a line start is told apart
+    # by the sequence (a number is taken only where it continues the cable's own numbering, or nearly).
+    if n == 0 or n > MAX_PARAGRAPH:
         return False
     expected = last + 1
     marked = bool(MARK_AT.match(rest)) and split_marking(rest)[0] is not None

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import html
 import io
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -48,14 +49,42 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+UTF16_SHARE = 0.95
+"""Share of the characters of a BOM-less head that must be ASCII, their other byte NUL, to be read as UTF-16."""
+
+
+def utf16_codec(head: bytes) -> str | None:
+    """The UTF-16 codec that the first bytes of a file are in ("utf-16" when a BOM says so), or None."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    # Without a BOM: cables are ASCII, so one byte of (nearly) every pair is NUL, always the same one, and the
+    # other never is. Binary data with NULs does not keep that pattern for thousands of bytes.
+    sample = head[:8192]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    low, high = sample[0: 2 * pairs: 2], sample[1: 2 * pairs: 2]
+    for codec, nul, text in (("utf-16-le", high, low), ("utf-16-be", low, high)):
+        if text.count(0) == 0 and nul.count(0) >= UTF16_SHARE * pairs:
+            return codec
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8, else Windows-1252, else Latin-1; return (text, encoding)."""
+    """Decode bytes as UTF-8, else UTF-16 (where it is that), else Windows-1252, else Latin-1; return (text,
+    encoding), the encoding being a codec that decodes `data` to the same text."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    codec = utf16_codec(data)
+    if codec:
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            pass  # an odd length or a lone surrogate: not UTF-16 after all
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -82,7 +111,11 @@ MANGLED_PILCROW = re.compile(r"^([ \t]*)\ufffd(?=\s*\d)", re.M)
 
 
 def sniff(head: bytes) -> str:
-    """Name the format of an input from its first bytes."""
+    """Name the format of an input from its first bytes (UTF-16 text by the format of its text)."""
+    codec = utf16_codec(head)
+    if codec:
+        # The head may end inside a character: the partial one is dropped.
+        head = head[: len(head) // 2 * 2].decode(codec, errors="ignore").encode("utf-8")
     if b"\x00" in head[:8192]:
         return "binary"
     first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
@@ -119,27 +152,54 @@ def read_path(path: Path) -> Iterator[Document]:
             head = f.read(65536)
     except OSError as e:
         raise CableError(f"cannot read the file: {e.strerror or e}")
-    if size == 0:
-        raise CableError("the file is empty")
+    why = refusal(size, head)
+    if why:
+        raise CableError(why)
     kind = sniff(head)
-    if kind == "binary":
-        raise CableError("the file is binary (it contains NUL bytes), not cable text")
     if kind == "cables-csv":
         yield from read_csv(path)
         return
     if kind == "json":
         raise CableError("a JSON file that holds no PlusD records (no \"Canonical ID\"); JSON dumps whose "
                          "newlines were removed cannot be read faithfully: use the cable's text or HTML")
-    if size > MAX_CABLE_BYTES:
-        raise CableError(
-            f"the file is {size / 1048576:.0f} MB, far larger than any cable "
-            f"(limit {MAX_CABLE_BYTES // 1048576} MB); split it or import it as a cables.csv"
-        )
     data = path.read_bytes()
     if kind == "plusd-json":
         yield from read_plusd(data, str(path))
         return
     yield read_bytes(data, str(path), kind)
+
+
+def refused_file(path: Path) -> str | None:
+    """Why a file is not read at all, from its size and first bytes alone (see `refusal`), or None."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        head = f.read(65536)
+    return refusal(size, head)
+
+
+def refusal(size: int, head: bytes) -> str | None:
+    """Why a file of this size and first bytes is not read at all, or None: known from its size and head alone,
+    before the rest is read (a cables.csv may be of any size: its rows are limited one by one)."""
+    if size == 0:
+        return "the file is empty"
+    kind = sniff(head)
+    if kind == "binary":
+        return "the file is binary (it contains NUL bytes), not cable text"
+    codec = utf16_codec(head)
+    if kind == "cables-csv" and codec:
+        return (f"a cables.csv in {utf16_name(head)}: its rows are read as UTF-8 only; convert it first "
+                "(iconv -f UTF-16 -t UTF-8 cables.csv > cables-utf8.csv)")
+    if kind != "cables-csv" and size > MAX_CABLE_BYTES:
+        return (f"the file is {size / 1048576:.0f} MB, far larger than any cable "
+                f"(limit {MAX_CABLE_BYTES // 1048576} MB); split it or import it as a cables.csv")
+    return None
+
+
+def utf16_name(head: bytes) -> str:
+    """How a message names the UTF-16 of a file: UTF-16 (little-endian), with or without its BOM."""
+    order = "little-endian" if head[:2] == b"\xff\xfe" or utf16_codec(head) == "utf-16-le" else "big-endian"
+    bom = "" if utf16_codec(head) == "utf-16" else ", without a BOM"
+    return f"UTF-16 ({order}{bom})"
 
 
 def read_bytes(data: bytes, path: str, kind: str | None = None) -> Document:
@@ -150,7 +210,9 @@ def read_bytes(data: bytes, path: str, kind: str | None = None) -> Document:
     text, encoding = decode(data)
     source = Source(path=path, format=kind, sha256=sha256(data), data=data, encoding=encoding)
     notes: list[tuple[int | None, str]] = []
-    if encoding != "utf-8":
+    if encoding.startswith("utf-16"):
+        notes.append((None, f"the file is {utf16_name(data[:8192])}, not UTF-8; read as UTF-16"))
+    elif encoding != "utf-8":
         notes.append((first_non_utf8_line(data), f"not valid UTF-8; read as {encoding}"))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -461,43 +523,96 @@ def read_plusd(data: bytes, path: str) -> Iterator[Document]:
 CSV_COLUMNS = ("number", "date", "id", "origin", "classification", "references", "header", "body")
 
 
-class _LineTap:
-    """Feed a binary file to csv.reader line by line, remembering each record's own bytes."""
+class _RowTooLarge(Exception):
+    """The record being read has grown past the limit of one cable (raised through csv.reader)."""
 
-    def __init__(self, f: io.BufferedReader):
+
+SKIP_CHUNK = 1 << 20
+"""Bytes read at a time while passing over a row too large to read."""
+NEXT_ROW = re.compile(b"\n(?=" + CSV_ROW.pattern.removeprefix(b"^") + b")")
+"""A line end followed by the start of a cables.csv row (its number and date)."""
+
+
+class _LineTap:
+    """Feed a binary file to csv.reader line by line, remembering each record's own bytes; a record that grows
+    past `limit` bytes stops the reader (see `skip_row`), so that no row larger than a cable is ever held."""
+
+    def __init__(self, f: io.BufferedReader, limit: int):
         self.f = f
+        self.limit = limit
         self.raw: list[bytes] = []
+        self.size = 0
         self.lines_read = 0
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
-        line = self.f.readline()
+        # At most one byte past the limit: a longer line is refused whole, never read into memory.
+        line = self.f.readline(self.limit - self.size + 1)
         if not line:
             raise StopIteration
         self.raw.append(line)
+        self.size += len(line)
         self.lines_read += 1
+        if self.size > self.limit:
+            raise _RowTooLarge
         return line.decode("utf-8", errors="surrogateescape")
 
     def take(self) -> bytes:
         data = b"".join(self.raw)
         self.raw.clear()
+        self.size = 0
         return data
+
+    def skip_row(self) -> int:
+        """Pass over the rest of a record too large to read, up to the next line that starts a row; return the
+        record's size in bytes. The rest is searched a block at a time, and nothing of it is kept."""
+        size = self.size
+        at_start = self.raw[-1].endswith(b"\n")
+        self.lines_read -= not at_start  # a line read in part is counted at its end
+        self.raw.clear()
+        self.size = 0
+        offset = self.f.tell()  # of the block read next
+        kept = b"\n" if at_start else b""  # the end of what came before: a row may start across two blocks
+        while True:
+            block = self.f.read(SKIP_CHUNK)
+            found = NEXT_ROW.search(kept + block)
+            if found:
+                back = found.start() + 1 - len(kept)  # where the row starts, from `offset` (before it: in `kept`)
+                self.f.seek(offset + back)
+                self.lines_read += block[: max(back, 0)].count(b"\n")
+                return size + back
+            if not block:
+                self.lines_read += not at_start
+                return size
+            size += len(block)
+            offset += len(block)
+            self.lines_read += block.count(b"\n")
+            at_start = block.endswith(b"\n")
+            kept = (kept + block)[-96:]
 
 
 def read_csv(path: Path) -> Iterator[Document]:
     """Stream the rows of a Cablegate cables.csv; a bad row becomes a Document-less CableRowError."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # the tap limits each row (and so each field)
     with open(path, "rb") as f:
-        tap = _LineTap(f)
-        rows = csv.reader(tap, delimiter=",", quotechar='"', escapechar="\\", strict=False)
+        tap = _LineTap(f, MAX_CABLE_BYTES)
+        rows = _rows(tap)
         start = 1
         while True:
             try:
                 row = next(rows)
             except StopIteration:
                 return
+            except _RowTooLarge:
+                size = tap.skip_row()
+                yield CableRowError(str(path), start, f"the row is {size / 1048576:,.1f} MB, far larger than "
+                                                      f"any cable (limit {MAX_CABLE_BYTES // 1048576} MB); it is "
+                                                      "left out")
+                start = tap.lines_read + 1
+                rows = _rows(tap)  # the reader stopped inside the record: start afresh at the next row
+                continue
             except csv.Error as e:
                 tap.take()
                 yield CableRowError(str(path), start, f"unreadable CSV row: {e}")
@@ -509,6 +624,10 @@ def read_csv(path: Path) -> Iterator[Document]:
             if not row or (line == 1 and row[0].lower() == "id"):
                 continue
             yield csv_document(row, data, str(path), line)
+
+
+def _rows(tap: _LineTap):
+    return csv.reader(tap, delimiter=",", quotechar='"', escapechar="\\", strict=False)
 
 
 class CableRowError(Exception):
