@@ -1,33 +1,46 @@
 """Preview: build, serve the site on 127.0.0.1, rebuild when a source changes, and reload the open page.
 
-livereload serves the pages and tells the browser to reload; watchdog reports changed files at once
-(livereload's own watcher polls every 0.8 s and ignores a second change within 3 s). A rebuild that
-fails leaves the last good site in place, and every page served shows the problems until it is fixed.
-Nothing outside the site folder is served: such requests get 404, as missing pages do.
+The preview has a folder of its own beside the output's cache (.cache/preview-site/ for site/): the pages
+it serves carry the local address and the live-reload script, so they never go into the output folder,
+which `serve` leaves as it found it. livereload serves the pages and tells the browser to reload; watchdog
+reports changed files at once. Rebuilds run in a thread of their own, one at a time (changes made during
+one are built together after it), while the server goes on answering from the last good site; the search
+bundles a quick rebuild left stale are indexed by another thread, and put in place only if no rebuild
+changed the site meanwhile. A rebuild that fails leaves the last good site in place, and every page served
+shows the problems until it is fixed. Only requests addressed to this preview are answered (the Host a
+DNS-rebinding page sends, or a foreign page's Origin, gets 403), and nothing outside the site folder is
+served: such requests get 404, as missing pages do.
 """
 
 from __future__ import annotations
 
+import datetime
 import errno
 import html
+import ipaddress
+import json
 import os
 import re
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.watcher import Watcher
-from tornado import web
+from tornado import netutil, web
 from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .errors import Problems
 from .render import ASSETS, TEMPLATES
+from .store import Store, default_folder, write_atomic
 
 DEBOUNCE = 0.03
 """Seconds to wait after a change for the rest of a save (editors write a file in several steps)."""
@@ -35,13 +48,180 @@ DEBOUNCE = 0.03
 IGNORED = re.compile(r"(^\.|~$|\.sw[px]$|^4913$|\.tmp$|^#.*#$)")
 """Editors' scratch files: hidden files, backups, Vim swap and probe files, Emacs autosaves."""
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+"""The names a browser on this machine reaches the preview by (and the --host given)."""
+
+ANY_ADDRESS = ("0.0.0.0", "::", "")
+
+STATUS = "status.json"
+"""What the preview is doing, beside the site it serves: changes seen, changes built, whether a rebuild or
+a search refresh is under way (tests and tools poll it to know when the preview has settled)."""
+
+
+def preview_folder(output: Path) -> Path:
+    """The preview's own folder for a site built into `output`: .cache/preview-<name>/ beside it."""
+    output = output.resolve()
+    return default_folder(output).parent / f"preview-{output.name}"
+
+
+# --- which requests are this preview's ---------------------------------------------------------------
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """The Host headers the preview answers: the loopback names and the --host, with the port."""
+    names = {f"[{n}]" if ":" in n else n for n in (*LOOPBACK, host) if n not in ANY_ADDRESS}
+    hosts = {f"{n}:{port}" for n in names} | (names if port == 80 else set())
+    return frozenset(h.lower() for h in hosts)
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """Who may talk to the preview: the Host headers it answers, and whether any IP address will do (when it
+    listens on every address; an address, unlike a name, cannot be rebound to an attacker's page)."""
+
+    hosts: frozenset[str]
+    port: int
+    any_ip: bool = False
+
+    def host(self, value: str | None) -> bool:
+        value = (value or "").strip().lower()
+        if value in self.hosts:
+            return True
+        m = re.fullmatch(r"(\[[0-9a-f:.]+\]|[0-9.]+)(?::(\d+))?", value) if self.any_ip else None
+        if not m or int(m.group(2) or 80) != self.port:
+            return False
+        try:
+            ipaddress.ip_address(m.group(1).strip("[]"))
+        except ValueError:
+            return False
+        return True
+
+    def origin(self, value: str) -> bool:
+        """A page's Origin (scheme://host[:port]) is one of this preview's own addresses."""
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            return False
+        if parts.scheme != "http" or parts.path or parts.query or parts.username or not parts.netloc:
+            return False
+        return self.host(parts.netloc)
+
+
+ADDRESSED: Addressed = Addressed(frozenset(), 0)
+"""The addresses of the preview being served (one per process); nothing is answered until it is set."""
+
+
+def refuse_foreign(handler: web.RequestHandler) -> None:
+    """Refuse (403) a request for another host name, or sent by a page of another origin."""
+    request = handler.request
+    origin = request.headers.get("Origin")
+    if not ADDRESSED.host(request.host) or (origin is not None and not ADDRESSED.origin(origin)):
+        handler.foreign = True
+        raise web.HTTPError(403)
+    if handler.request.path == "/forcereload" and request.headers.get("Sec-Fetch-Site", "same-origin") not in (
+            "same-origin", "none"):
+        handler.foreign = True  # an image on another site must not reload the editor's pages
+        raise web.HTTPError(403)
+
+
+REFUSED = (b"403 Forbidden: the preview answers only requests for its own address (127.0.0.1, localhost, [::1] "
+           b"or the --host given), from its own pages\n")
+
+
+def write_refusal(handler: web.RequestHandler) -> None:
+    """A refused request's answer: plain text (nothing is injected into it, nothing of the site is in it)."""
+    handler.clear_header("Content-Length")
+    handler.set_header("Content-Type", "text/plain; charset=UTF-8")
+    handler.finish(REFUSED)
+
+
+def _prepare(self) -> None:
+    refuse_foreign(self)
+
+
+def _write_error(self, status_code: int, **kwargs) -> None:
+    if getattr(self, "foreign", False):
+        return write_refusal(self)
+    return web.RequestHandler.write_error(self, status_code, **kwargs)
+
+
+def _check_origin(self, origin: str) -> bool:
+    return ADDRESSED.origin(origin)
+
+
+class PreviewServer(Server):
+    """livereload's server whose every endpoint (pages, /livereload, /livereload.js, /forcereload) answers
+    only requests addressed to this preview; the websocket also checks the page's Origin."""
+
+    def application(self, *args, **kwargs):
+        # livereload builds its handler list from these classes, and tornado calls prepare() and
+        # check_origin() on them before any other method: the checks go there.
+        for handler in (LiveReloadHandler, LiveReloadJSHandler, ForceReloadHandler):
+            handler.prepare = _prepare
+            handler.write_error = _write_error
+        LiveReloadHandler.check_origin = _check_origin
+        return super().application(*args, **kwargs)
+
+
+# --- one thing at a time, in a thread ----------------------------------------------------------------
+
+class Coalescing:
+    """Run `work` in a thread of its own whenever asked, one run at a time: asks made during a run make one
+    more run after it. `changed` is called after each change of state (asked, started, finished)."""
+
+    def __init__(self, work: Callable[[], None], name: str, changed: Callable[[], None], delay: float = 0.0):
+        self.work = work
+        self.delay = delay
+        self.changed = changed
+        self.cond = threading.Condition()
+        self.asked = False
+        self.running = False
+        self.thread = threading.Thread(target=self._loop, name=name, daemon=True)
+
+    @property
+    def busy(self) -> bool:
+        with self.cond:
+            return self.asked or self.running
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def ask(self) -> None:
+        with self.cond:
+            self.asked = True
+            self.cond.notify()
+        self.changed()
+
+    def _loop(self) -> None:
+        while True:
+            with self.cond:
+                while not self.asked:
+                    self.cond.wait()
+            if self.delay:
+                time.sleep(self.delay)  # the rest of a save, and the files saved with it
+            with self.cond:
+                self.asked, self.running = False, True
+            self.changed()
+            try:
+                self.work()
+            except Exception:  # noqa: BLE001 - a bug: say it, keep serving the last good site
+                print(f"[serve] internal error in the {self.thread.name}; the last good site is served",
+                      file=sys.stderr, flush=True)
+                traceback.print_exc()
+            finally:
+                with self.cond:
+                    self.running = False
+                self.changed()
+
+
+# --- the preview -------------------------------------------------------------------------------------
 
 @dataclass
 class Preview:
     """What the preview knows between rebuilds."""
 
     content: Path
-    output: Path
+    folder: Path
+    """The preview's own folder: the site it serves (site/), that site's cache (.cache/) and status.json."""
     base_url: str
     problems: list = field(default_factory=list)
     """Problems of the latest rebuild, shown on every page until a rebuild has none."""
@@ -50,21 +230,30 @@ class Preview:
     last_seconds: float = 0.0
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    """Held while the site changes: by a rebuild, or by the search bundles a refresh swaps in."""
-    indexing: threading.Lock = field(default_factory=threading.Lock)
-    busy: bool = False
-    """A search refresh is running (one at a time; `again` asks it for one more round)."""
-    again: bool = False
+    """Held while the served site changes: by a rebuild, or by the search bundles a refresh puts in place."""
+    generation: int = 0
+    """Counts the rebuilds begun: a search refresh begun before one is not put in place."""
+    status: dict = field(default_factory=dict)
+    status_lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def output(self) -> Path:
+        return self.folder / "site"
+
+    @property
+    def store(self) -> Store:
+        return Store(default_folder(self.output))
 
     def rebuild(self) -> None:
-        """Build into a fresh folder and swap it in; on errors keep the last good site. Search bundles that
-        a quick rebuild left to index are indexed by `refresh_search`, after the page has reloaded."""
+        """Build into the preview's folder; on errors keep the last good site. Search bundles that a quick
+        rebuild left to index are indexed by `refresh_search`, after the page has reloaded."""
         from .cli import report
         from .site import BUILD_MARK, build
 
         start = time.perf_counter()
         had_site = (self.output / BUILD_MARK).exists()
         with self.lock:
+            self.generation += 1
             problems = build(self.content, self.output, Problems(), preview=True, base_url=self.base_url,
                              defer_search=True)
         self.last_seconds = time.perf_counter() - start
@@ -72,34 +261,37 @@ class Preview:
         self.failed = bool(problems.errors) and had_site
         report(problems)
         state = "failed: serving the last good site" if self.failed else "built"
-        print(f"[serve] {state} in {self.last_seconds:.2f} s"
-              f"{f' with {len(problems)} problem' + 's' * (len(problems) != 1) if len(problems) else ''}", file=sys.stderr, flush=True)
+        count = f" with {len(problems)} problem{'s' * (len(problems) != 1)}" if len(problems) else ""
+        print(f"[serve] {state} in {self.last_seconds:.2f} s{count}", file=sys.stderr, flush=True)
+        self.note(result="failed" if self.failed else "built", problems=len(problems))
 
     def refresh_search(self) -> None:
-        """Index what the last quick rebuild left to index (in a thread: pages are served meanwhile)."""
+        """Index what the last quick rebuild left to index (pages are served and rebuilt meanwhile)."""
         from .quick import refresh_search
-        from .store import Store, default_folder
+        from .search import SearchIndexError
+        from .write import Busy
 
-        with self.indexing:
-            if self.busy:
-                self.again = True  # the running refresh goes round once more
-                return
-            self.busy = True
+        with self.lock:
+            begun = self.generation
+        start = time.perf_counter()
         try:
-            while True:
-                self.again = False
-                start = time.perf_counter()
-                if refresh_search(self.output, Store(default_folder(self.output)), self.lock):
-                    print(f"[serve] search index updated in {time.perf_counter() - start:.2f} s",
-                          file=sys.stderr, flush=True)
-                with self.indexing:
-                    if not self.again:
-                        self.busy = False
-                        return
-        except Exception:
-            with self.indexing:
-                self.busy = False
-            raise
+            done = refresh_search(self.output, self.store, self.lock, lambda: self.generation == begun)
+        except (OSError, SearchIndexError, Busy) as e:
+            if self.generation == begun:  # else the site changed under it: the next round indexes it
+                print(f"[serve] the search index was not updated: {e}", file=sys.stderr, flush=True)
+            return
+        if done:
+            print(f"[serve] search index updated in {time.perf_counter() - start:.2f} s", file=sys.stderr,
+                  flush=True)
+
+    def note(self, **changes) -> None:
+        """Record what the preview is doing in status.json."""
+        with self.status_lock:
+            self.status.update(changes)
+            try:
+                write_atomic(self.folder / STATUS, (json.dumps(self.status, sort_keys=True) + "\n").encode())
+            except OSError:
+                pass  # a convenience for tools: the preview goes on without it
 
     def panel(self) -> bytes:
         """The problems of the latest rebuild as an HTML block for the top of every page (empty if none)."""
@@ -134,44 +326,79 @@ def panel_for(path: str) -> bytes:
     return PREVIEW.panel() if PREVIEW is not None and str(path).endswith(".html") else b""
 
 
+def inside(root: str, path: str) -> bool:
+    real_root, real = os.path.realpath(root), os.path.realpath(path)
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
 class SiteFiles(StaticFileHandler):
-    """Files of the site folder only; every other request, and any missing file, gets the site's 404 page."""
+    """Files of the site folder only; every other request, and any missing file, gets the site's 404 page.
+
+    A file is read whole when the request is checked, and answered from those bytes: a rebuild replacing it
+    meanwhile cannot make the length sent differ from the body."""
+
+    foreign = False
+
+    def prepare(self) -> None:
+        refuse_foreign(self)
 
     @classmethod
     def get_absolute_path(cls, root: str, path: str) -> str:
         try:
             absolute = super().get_absolute_path(root, path)
-            real_root, real = os.path.realpath(root), os.path.realpath(absolute)
-        except (web.HTTPError, ValueError, OSError):
+            if not inside(root, absolute):
+                raise web.HTTPError(404)  # a link inside the site that leads out of it
+        except (web.HTTPError, ValueError, OSError):  # outside the root: not part of the site
             raise web.HTTPError(404) from None
-        if real != real_root and not real.startswith(real_root + os.sep):
-            raise web.HTTPError(404)  # a link inside the site that leads out of it
         return absolute
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
         try:
-            return super().validate_absolute_path(root, absolute_path)
+            path = super().validate_absolute_path(root, absolute_path)
         except web.HTTPError as e:
             if e.status_code == 403:  # a folder without index.html, a device, a socket: not part of the site
                 raise web.HTTPError(404) from None
             raise
+        if path is None:
+            return None  # redirected to the folder's address with its slash
+        try:
+            if not inside(root, path):
+                raise web.HTTPError(404)
+            with open(path, "rb") as f:
+                stat = os.fstat(f.fileno())
+                body = f.read()
+        except (OSError, ValueError):
+            raise web.HTTPError(404) from None  # removed by a rebuild since it was found
+        self.body = inject(body, block) if (block := panel_for(path)) else body
+        self.modified_at = datetime.datetime.fromtimestamp(int(stat.st_mtime), datetime.timezone.utc)
+        return path
+
+    def get_modified_time(self) -> datetime.datetime:
+        return self.modified_at
 
     def get_content_size(self) -> int:
-        return super().get_content_size() + len(panel_for(self.absolute_path))
+        return len(self.body)
 
-    @classmethod
-    def get_content(cls, abspath, start=None, end=None):
-        block = panel_for(abspath)
-        if not block:
-            return super().get_content(abspath, start, end)
-        with open(abspath, "rb") as f:
-            return inject(f.read(), block)
+    def compute_etag(self) -> None:
+        return None  # every answer is fresh: the page may have been rebuilt a moment ago
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-cache")
+
+    def get_content(self, abspath, start=None, end=None):  # noqa: D102 - from the bytes read when checked
+        return self.body[start:end]
 
     def write_error(self, status_code: int, **kwargs) -> None:
+        if self.foreign:
+            return write_refusal(self)  # a refused request learns nothing of the content
         page = Path(self.root) / "404.html"
-        if status_code == 404 and page.is_file():
-            body = page.read_bytes()
-        else:
+        body = None
+        if status_code == 404:
+            try:
+                body = page.read_bytes()
+            except OSError:
+                pass
+        if body is None:
             body = (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{status_code}</title></head>"
                     f"<body><h1>{status_code} {html.escape(self._reason)}</h1></body></html>").encode()
         if PREVIEW is not None:
@@ -180,8 +407,10 @@ class SiteFiles(StaticFileHandler):
         self.finish(body)
 
 
+# --- watching, rebuilding, reloading -----------------------------------------------------------------
+
 class Changes(FileSystemEventHandler, Watcher):
-    """A livereload watcher fed by watchdog events: rebuild at once, then reload every open page."""
+    """A livereload watcher fed by watchdog events: rebuild in a thread, then reload every open page."""
 
     def __init__(self, preview: Preview, folders: list[Path]):
         FileSystemEventHandler.__init__(self)
@@ -190,42 +419,64 @@ class Changes(FileSystemEventHandler, Watcher):
         self.folders = folders
         self._tasks = {str(f): {} for f in folders}  # so that livereload does not watch the working folder
         self.loop: IOLoop | None = None
-        self.pending: str | None = None
+        self.paths: list[str] = []
+        self.seen = 0
+        """Changes reported so far; `built` of them were in place when the latest rebuild began."""
+        self.built = 0
+        self.guard = threading.Lock()
         self.observer = Observer()
+        self.builder = Coalescing(self.rebuild, "rebuild thread", self.report, DEBOUNCE)
+        self.searcher = Coalescing(preview.refresh_search, "search thread", self.report)
 
     def start(self, callback) -> bool:
         """Called by livereload on its loop; True means: no polling needed."""
         self.loop = IOLoop.current()
+        self.builder.start()
+        self.searcher.start()
         for folder in self.folders:
             self.observer.schedule(self, str(folder), recursive=True)
         self.observer.daemon = True
         self.observer.start()
+        self.searcher.ask()  # what the first build (a quick one, after edits made while stopped) left stale
         return True
 
     def examine(self):
         return None, None
 
+    def report(self) -> None:
+        with self.preview.status_lock:  # read and written together: a later state is never overwritten
+            with self.guard:
+                seen, built = self.seen, self.built
+            self.preview.note(changes=seen, built=built, building=self.builder.busy,
+                              indexing=self.searcher.busy, generation=self.preview.generation)
+
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
             return
         path = os.fsdecode(getattr(event, "dest_path", "") or event.src_path)
-        if IGNORED.search(os.path.basename(path)) or self.loop is None:
+        if IGNORED.search(os.path.basename(path)):
             return
-        self.loop.add_callback(self.changed, path)
-
-    def changed(self, path: str) -> None:
-        first = self.pending is None
-        self.pending = path
-        if first:
-            self.loop.call_later(DEBOUNCE, self.rebuild)
+        with self.guard:
+            self.paths.append(path)
+            self.seen += 1
+        self.builder.ask()
 
     def rebuild(self) -> None:
-        path, self.pending = self.pending, None
-        print(f"[serve] changed: {path}", file=sys.stderr, flush=True)
-        self.filepath = path
+        with self.guard:
+            paths, self.paths = self.paths, []
+            taken = self.seen
+        if not paths:
+            return
+        paths = list(dict.fromkeys(reversed(paths)))[::-1]  # each file once, where it was last changed
+        print(f"[serve] changed: {paths[-1]}" + (f" and {len(paths) - 1} more" if len(paths) > 1 else ""),
+              file=sys.stderr, flush=True)
+        self.filepath = paths[-1]
         self.preview.rebuild()
-        LiveReloadHandler.reload_waiters(path if path.endswith(".css") and not self.preview.failed else "*")
-        threading.Thread(target=self.preview.refresh_search, daemon=True).start()
+        styles = all(p.endswith(".css") for p in paths) and not self.preview.failed
+        self.loop.add_callback(LiveReloadHandler.reload_waiters, paths[-1] if styles else "*")
+        self.searcher.ask()
+        with self.guard:
+            self.built = taken
 
 
 def local_address(host: str, port: int) -> str:
@@ -233,16 +484,46 @@ def local_address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+def is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the preview could not listen on host:port (before anything is built), or None."""
+    try:
+        sockets = netutil.bind_sockets(port, host)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            return f"port {port} on {host} is in use; try --port {port + 1}"
+        return f"cannot listen on {host} port {port}: {e.strerror or e}"
+    for s in sockets:
+        s.close()
+    return None
+
+
 def serve(content: Path, output: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Build once, then serve `output` and rebuild when content/, templates/ or the assets change."""
-    global PREVIEW
-    preview = PREVIEW = Preview(content, output.resolve(), local_address(host, port))
+    """Build once into the preview's folder, then serve it and rebuild when content/, templates/ or the
+    assets change. `output` is left as it is: the preview only takes its folder's name from it."""
+    global PREVIEW, ADDRESSED
+    why = cannot_listen(host, port)
+    if why:
+        print(f"[serve] error: {why}", file=sys.stderr)
+        return 1
+    preview = PREVIEW = Preview(content, preview_folder(output), local_address(host, port))
+    ADDRESSED = Addressed(allowed_hosts(host, port), port, any_ip=host in ANY_ADDRESS)
+    preview.folder.mkdir(parents=True, exist_ok=True)
+    preview.note(pid=os.getpid(), url=preview.base_url, site=str(preview.output))
     preview.rebuild()
     preview.output.mkdir(parents=True, exist_ok=True)
     folders = [preview.content, TEMPLATES] + ([ASSETS] if not ASSETS.is_relative_to(TEMPLATES) else [])
-    server = Server(watcher=Changes(preview, folders))
+    watcher = Changes(preview, folders)
+    watcher.report()
+    server = PreviewServer(watcher=watcher)
     server.SFH = SiteFiles
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not is_loopback(host):
         print(f"[serve] warning: serving on {host}, reachable from other machines", file=sys.stderr)
     print(f"[serve] {preview.output} on {preview.base_url}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
     try:
