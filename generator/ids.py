@@ -10,6 +10,11 @@ CANONICAL = re.compile(r"^(\d{2})([A-Z][A-Z]*?)(\d+)$")
 # The publisher's id parser read "SECTION 04 OF 07 BEIJING 3049" as a place: 08SECTIO04OF07BEIJING3049.
 SECTION_GLUED = re.compile(r"^(\d{2})SECTIO(?:N)?\d+OF\d+([A-Z]+?)0*(\d+)$")
 
+ID_SHAPE = re.compile(r"[0-9]{2}[A-Z][A-Z0-9]{0,61}[0-9]")
+"""What any id the site uses looks like: the year, then capital letters and digits, ending in the message number
+(publisher ids such as 08SCTION02OF02SAOPAULO335 carry digits inside). Ids name folders and files, so nothing
+else is let through."""
+
 PLACE_ALIASES = {"SECSTATE": "STATE", "SECSTATE WASHDC": "STATE", "USUN": "USUNNEWYORK", "UNVIE": "UNVIEVIENNA"}
 """Places whose id form differs from their spelling in banners and REF lines."""
 
@@ -38,6 +43,11 @@ def canonical_id(value: str) -> tuple[str, bool]:
         fixed = f"{m.group(1)}{m.group(2)}{int(m.group(3))}"
         return fixed, fixed != value.strip()
     return v, False
+
+
+def valid_id(value: str) -> bool:
+    """Whether an id may name a cable's folder and files (see ID_SHAPE)."""
+    return isinstance(value, str) and ID_SHAPE.fullmatch(value) is not None
 
 
 def is_canonical(value: str) -> bool:

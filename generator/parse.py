@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import CableError, Problems
 from .header import DTG, Header, dtg_time, parse_header
-from .ids import canonical_id, id_place, is_canonical, known_place, make_id, origin_from_station
+from .ids import canonical_id, id_place, is_canonical, known_place, make_id, origin_from_station, valid_id
 from .model import Cable, Reference
 from .paragraphs import (PARA_START, DASHES, heading_at, is_page_break, segment, find_summary,
                          split_marking, take_signer)
@@ -561,6 +561,13 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         else:
             raise CableError("cannot tell the cable's id: no publisher id, no DTG and no banner number",
                              lines[banner_idx][0])
+    if not valid_id(cid):
+        # The id names the cable's folder and files: one with any other character ("X/../..") is refused here,
+        # before anything can build a path from it.
+        given = meta.get("id") or cid
+        raise CableError(f"the id {given[:80]!r}{'...' if len(given) > 80 else ''} is not a cable id (two digits "
+                         "of the year, then capital letters and digits, like 07BEIJING3239); the cable is refused",
+                         doc.first_line)
 
     classification = meta.get("classification")
     if not classification and spliced and h.security:

@@ -31,9 +31,12 @@ from .load import CABLE_SUFFIXES, load_cable, read_collection
 from .markup import render as markdown
 from .outputs import cable_files as cable_outputs, mentions_of, other_pages, sitemaps
 from .pages import cable_extras, linker
+from .paths import UnsafePath, inside
 from .render import ASSETS, environment
-from .store import BUILD_MARK, Store, build_base, default_folder, digest, stat_key, unchanged, write_atomic
-from .write import atomic_tree, clear_leftovers, source_date_epoch, staging_folder
+from .store import (BUILD_MARK, Store, build_base, default_folder, digest, is_racy, stat_key, unchanged,
+                    write_atomic)
+from .write import (Busy, atomic_tree, build_lock, clear_leftovers, complete_with, put_in_place, source_date_epoch,
+                    staging_folder, stamp_times)
 
 CLEAN_SHARE = 0.5
 """When more than this share of the cables changed, a clean build (one folder swap) is made instead."""
@@ -78,14 +81,14 @@ def collect(content_dir: Path, problems: Problems, store: Store, known: dict, ba
     site.kin = kin
     for cid, ann in content.annotations.items():
         if cid not in site.cables:
-            problems.error(ann.path, None, f"annotations for {cid}, which is not among the cables in content/cables; "
+            problems.error(ann.path, None, f"annotations for {cid}, which is not among the cables in {content_dir}; "
                                            "left out of the site")
     for code, ids in site.tags.items():
         row = content.tags.get(code)
         if not row or not row.get("definition"):
             first = site.cables[ids[0]]
             problems.add(first.source.path, first.subject_line,
-                         f"TAGS code {code} has no expansion in content/tags.csv "
+                         f"TAGS code {code} has no expansion in {content_dir / 'tags.csv'} "
                          f"({len(ids)} cable{'s' * (len(ids) != 1)})")
     return site, entries
 
@@ -144,9 +147,14 @@ def _cable_job(cid: str) -> dict:
                           lambda t: markdown(t, job.cable_link), found)
     paths = []
     if job.out is not None:
-        os.makedirs(f"{job.out}/cables/{cid}", exist_ok=True)
-        for path, body in cable_outputs(site, cable, joined, job.env, job.cable_link):
-            write_file(f"{job.out}/{path}", body)
+        try:
+            files = [(inside(job.out, path), path, body)
+                     for path, body in cable_outputs(site, cable, joined, job.env, job.cable_link)]
+        except UnsafePath as e:
+            found.error(cable.source.path, cable.source.line, f"{e}; the cable is left out of the site")
+            files = []
+        for target, path, body in files:
+            write_file(target, body)
             paths.append(path)
     return {"mentions": joined.mentions, "problems": found.items, "paths": paths}
 
@@ -223,8 +231,13 @@ def build(content_dir: Path, output: Path, problems: Problems, preview: bool = F
     Problems come back as `as_built` says (the preview's as found: an error there keeps the last good site).
     `scanned`: (options, head, inputs) as the caller just found them, to spare reading them twice."""
     found = Problems()
-    written = _build(content_dir, output, found, preview, base_url, index_search, cache_dir, show, scanned,
-                     defer_search, strict)
+    try:
+        with build_lock(output):
+            written = _build(content_dir, output, found, preview, base_url, index_search, cache_dir, show,
+                             scanned, defer_search, strict)
+    except Busy as e:
+        found.error(str(output), None, f"{e}; nothing was written")
+        written = False
     problems.extend(found if preview else as_built(found, written, strict))
     return problems
 
@@ -241,8 +254,8 @@ def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base
         return False
     if not replaceable(output, found):
         return False
-    clear_leftovers(output.resolve())
     store = Store(cache_dir or default_folder(output))
+    clear_leftovers(output.resolve(), store.folder)
     base = build_base(preview, base_url, index_search and search.installed())
     if scanned and scanned[0] == base and cache_dir is None:
         _, head, inputs = scanned
@@ -272,6 +285,7 @@ def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base
     old = last if head and last.get("mark") == head["mark"] else None
     site, entries = collect(content_dir, found, store, last.get("entries", {}), base_url, show, last)
     timer.lap("read")
+    timer.cables = len(site.cables)
     if found.errors and preview and (output / BUILD_MARK).exists():
         return False  # the preview keeps serving the last good site and shows these problems
     editorial = digest(base, editorial_digest(content_dir))
@@ -298,13 +312,23 @@ def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base
         found.error(str(name), getattr(e, "lineno", None),
                     f"template error: {e.message or e}; the previous site is kept")
         return False
-    state.update(problems=list(found.items), mark=mark_of(output), pages=state["pages"])
+    state.update(problems=list(found.items), mark=mark_of(output), pages=state["pages"],
+                 inputs=settled(inputs, entries))
     quick.forget(store)
     store.finish(state)
     quick.remember(store, site, state)
     store.prune({e["key"] for e in entries.values() if e.get("key")})
-    timer.report(store, "built", written, state["pages"])
+    # "nothing changed" also when the scan could not vouch for some file (changed just before it) and reading
+    # it again showed the same bytes.
+    timer.report(store, "nothing changed" if state.pop("untouched", False) else "built", written, state["pages"])
     return True
+
+
+def settled(inputs: dict, entries: dict) -> dict:
+    """The scan of content/ as the next build compares it: a cable file that was changed just before the scan
+    (marked racy there) takes the stamp it had when this build read it, once its clock tick had passed."""
+    return {path: entries[path]["stat"] if is_racy(mark) and entries.get(path, {}).get("stat") else mark
+            for path, mark in inputs.items()}
 
 
 def join_all(site: Site) -> list[dict]:
@@ -327,7 +351,7 @@ def write_others(site: Site, mentions: dict, env, plan: dict, dest: Path, before
     def put(path: str, text: str) -> None:
         others[path] = digest(text)
         if before.get(path) != others[path]:
-            write_file(dest / path, text)
+            write_file(inside(dest, path), text)
             written.append(path)
     for path, text in other_pages(site, mentions, env, [search.folder(n) for n in plan if n]):
         put(path, text)
@@ -398,22 +422,12 @@ def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: 
             found.items.extend(r["problems"])
         if strict and found.items:
             raise Refused  # before the first file is replaced (the staging folder is removed below)
-        store.begin_writing()
-        epoch = source_date_epoch()
-        for path in sorted(staged, key=lambda p: p == BUILD_MARK):  # the mark last
-            target = output / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if epoch is not None:
-                os.utime(stage / path, (epoch, epoch))
-            os.replace(stage / path, target)
-        for name in bundles:
-            if bundles[name] != old.get("bundles", {}).get(name):
-                swap_folder(stage / search.folder(name), output / search.folder(name), epoch)
-        for name in set(old.get("bundles", {})) - set(bundles):
-            shutil.rmtree(output / search.folder(name), ignore_errors=True)
-        for path in sorted(gone):
-            (output / path).unlink(missing_ok=True)
-            prune_empty(output, (output / path).parent)
+        replaced = {search.folder(n) for n in bundles if bundles[n] != old.get("bundles", {}).get(n)}
+        gone |= {search.folder(n) for n in set(old.get("bundles", {})) - set(bundles)}
+        state["untouched"] = not (staged or replaced or gone)
+        if not state["untouched"]:  # else the site is already this build's: nothing to swap
+            store.begin_writing()
+            swap_changes(stage, output, staged, replaced, gone)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     state.update(cables=cables, others=others, pages=len(html) + 1, bundles=bundles)
@@ -425,6 +439,23 @@ def others_key(site: Site, state: dict, mentions: dict, plan: dict) -> str:
     are annotated, who is named where, and the search bundles."""
     return digest(state["editorial"], [(b.key, b.index) for b in site.cables.values()],
                   sorted(site.content.annotations), mentions, sorted(plan))
+
+
+def swap_changes(stage: Path, output: Path, staged: list[str], replaced: set[str], gone: set[str]) -> None:
+    """Put what changed in place in one step: `stage` (the changed files, and the `replaced` folders whole)
+    is made a complete site from the unchanged files of `output`, then swapped in for it. A build killed at
+    any moment leaves the previous site or this one, never a mix."""
+    for rel in [*staged, *replaced, *gone]:
+        inside(output, rel)  # every path comes from validated parts; checked again before anything moves
+    epoch = source_date_epoch()
+    if epoch is not None:
+        stamp_times(stage, epoch)  # before the unchanged files join: they keep their own times
+    complete_with(stage, output, set(replaced), set(gone))
+    if epoch is not None:
+        for folder, _, _ in os.walk(stage):
+            os.utime(folder, (epoch, epoch))
+    stage.chmod(0o755)
+    put_in_place(stage, output)
 
 
 def swap_folder(new: Path, target: Path, epoch: int | None) -> None:
@@ -439,12 +470,6 @@ def swap_folder(new: Path, target: Path, epoch: int | None) -> None:
         os.replace(target, old)
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def prune_empty(root: Path, folder: Path) -> None:
-    while folder != root and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
 
 
 # --- search -----------------------------------------------------------------------------------------
@@ -463,7 +488,7 @@ def index_bundles(out: Path, site: Site, plan: dict[str, list[str]], before: dic
         if before.get(name) == keys_of[name]:
             continue
         store.folder.mkdir(parents=True, exist_ok=True)
-        view = Path(tempfile.mkdtemp(prefix="view-", dir=store.folder))
+        view = Path(tempfile.mkdtemp(prefix=f"view-{os.getpid()}-", dir=store.folder))
         try:
             for page in pages:
                 src = out / page
@@ -516,6 +541,8 @@ class Timer:
     def __init__(self):
         self.start = self.mark = time.perf_counter()
         self.phases: dict[str, float] = {}
+        self.cables: int | None = None
+        """The cables of the edition, once linked; a build that linked none keeps the last build's count."""
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
@@ -526,8 +553,19 @@ class Timer:
         self.lap("write")
         seconds = {k: round(v, 4) for k, v in self.phases.items()}
         seconds["total"] = round(time.perf_counter() - self.start, 4)
-        doc = {"result": what, "seconds": seconds, "pages": {"written": written, "total": pages}}
+        path = store.folder / "last-build.json"
+        cables = self.cables if self.cables is not None else last_cables(path)
+        doc = {"result": what, "seconds": seconds, "pages": {"written": written, "total": pages}, "cables": cables}
         try:
-            write_atomic(store.folder / "last-build.json", (json.dumps(doc, indent=1) + "\n").encode())
+            write_atomic(path, (json.dumps(doc, indent=1) + "\n").encode())
         except OSError:
-            pass
+            pass  # the record is for the benchmark and the closing line: the site is in place without it
+
+
+def last_cables(record: Path) -> int | None:
+    """How many cables the build recorded in `record` (last-build.json) had, if it says."""
+    try:
+        cables = json.loads(record.read_bytes()).get("cables")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return cables if isinstance(cables, int) else None

@@ -10,6 +10,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,11 @@ class Store:
     def load(self, key: str) -> Any:
         with open(self._path(key), "rb") as f:
             return pickle.load(f)
+
+    def discard(self, key: str | None) -> None:
+        """Forget the parse kept under `key` (it may be of other bytes than the key's)."""
+        if key:
+            self._path(key).unlink(missing_ok=True)
 
     def prune(self, keep: set[str]) -> None:
         """Remove parses no cable file gives any more, and what a killed build left half-written."""
@@ -180,9 +186,26 @@ def stat_key(path: Path | str) -> tuple[int, int, int] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+RACY_NS = 50_000_000
+"""Files changed this close (in ns) before a scan may change again within the same tick of the file system's
+clock (ext4 stamps files from a clock of 4-10 ms ticks), leaving size, time and inode as they were."""
+
+
+def racy(st: os.stat_result, now_ns: int) -> bool:
+    """Whether a file's stamp cannot vouch for its bytes: it was changed within RACY_NS of `now_ns`."""
+    return now_ns - st.st_mtime_ns < RACY_NS
+
+
+def is_racy(mark: tuple | None) -> bool:
+    """Whether a scan's mark is that of a file changed just before the scan (see `scan`)."""
+    return bool(mark) and mark[0] == "racy"
+
+
 def scan(content_dir: Path) -> dict[str, tuple | None]:
-    """The size, time and inode of every input file: equal scans mean nothing changed."""
+    """The size, time and inode of every input file: equal scans mean nothing changed. A file changed just
+    before the scan is recorded with a mark no later scan gives, so the next build looks at its bytes."""
     found: dict[str, tuple | None] = {}
+    now = time.time_ns()
 
     def walk(folder: str) -> None:
         try:
@@ -196,7 +219,7 @@ def scan(content_dir: Path) -> dict[str, tuple | None]:
                         walk(e.path)
                     continue
                 st = e.stat()
-                found[e.path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                found[e.path] = ("racy", now) if racy(st, now) else (st.st_size, st.st_mtime_ns, st.st_ino)
             except OSError:
                 found[e.path] = None
     walk(str(content_dir))

@@ -52,21 +52,31 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def clear_leftovers(output: Path) -> None:
-    """Remove the folders of builds that were killed, and restore a site lost between two renames."""
+def clear_leftovers(output: Path, cache: Path | None = None) -> None:
+    """Remove the folders of builds that were killed, and restore a site lost between two renames.
+
+    Called with the output's lock held (build_lock), so a folder of any other process is a killed build's,
+    whether or not its pid has since been given to another process. `cache`: the store folder, whose view-
+    folders (what Pagefind was given to read) go the same way."""
     pattern = re.compile(rf"^\.{re.escape(output.name)}-(new|old)-(\d+)-")
     leftovers = []
     if not output.parent.is_dir():
         return
+    mine = str(os.getpid())
     for p in output.parent.iterdir():
         m = pattern.match(p.name)
-        if m and not _alive(int(m.group(2))):
+        if m and m.group(2) != mine:
             leftovers.append((m.group(1), p))
     for kind, p in sorted(leftovers):
         if kind == "old" and not output.exists():
             os.replace(p, output)
         else:
             shutil.rmtree(p, ignore_errors=True)
+    if cache is not None and cache.is_dir():
+        for p in cache.iterdir():
+            m = re.match(r"view-(\d+)-", p.name)
+            if (m and m.group(1) != mine) or re.fullmatch(r"view-[a-z0-9_]{8}", p.name):  # older builds' names
+                shutil.rmtree(p, ignore_errors=True)
 
 
 def stamp_times(root: Path, epoch: int) -> None:
@@ -106,11 +116,103 @@ def atomic_tree(output: Path) -> Iterator[Path]:
     epoch = source_date_epoch()
     if epoch is not None:
         stamp_times(tmp, epoch)
+    put_in_place(tmp, output)
+
+
+def put_in_place(tmp: Path, output: Path) -> None:
+    """Swap a complete new tree in for `output` in one step where the platform can, and remove the old one."""
     if output.exists() and exchange(tmp, output):
         shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous site
         return
+    # Two renames: a build killed between them leaves the old site under the -old- name, which the next build
+    # puts back (clear_leftovers).
     old = output.parent / f".{output.name}-old-{os.getpid()}-{tmp.name[-8:]}"
     if output.exists():
         os.replace(output, old)
     os.replace(tmp, output)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def complete_with(stage: Path, output: Path, replaced: set[str], gone: set[str]) -> None:
+    """Make `stage`, which holds the files and folders that changed, a whole site: every other file of
+    `output` is hard-linked into it (no bytes are copied). Folders in `replaced` come whole from `stage`;
+    paths in `gone` are left out."""
+    skip = replaced | gone
+
+    def walk(src: str, dst: str, rel: str) -> None:
+        with os.scandir(src) as entries:
+            for e in entries:
+                r = rel + e.name
+                if r in skip:
+                    continue
+                target = os.path.join(dst, e.name)
+                if e.is_dir(follow_symlinks=False):
+                    os.makedirs(target, exist_ok=True)
+                    walk(e.path, target, r + "/")
+                elif not os.path.lexists(target):
+                    try:
+                        os.link(e.path, target, follow_symlinks=False)
+                    except OSError:  # a file system without hard links
+                        shutil.copy2(e.path, target, follow_symlinks=False)
+
+    walk(str(output), str(stage), "")
+    for folder in gone:  # a folder that held only what is gone goes too
+        prune_empty(stage, stage / os.path.dirname(folder))
+
+
+def prune_empty(root: Path, folder: Path) -> None:
+    """Remove `folder` and the folders above it up to `root` while they are empty."""
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+# --- one build at a time per output ------------------------------------------------------------------
+
+class Busy(Exception):
+    """Another process is building into the same output."""
+
+
+_held: dict[str, list] = {}
+"""Locks this process holds, by lock file: [file descriptor, depth] (a build inside a preview takes it again)."""
+
+
+def lock_file(output: Path) -> Path:
+    """Where the lock of builds into `output` lives: beside its cache (.cache/site.lock for site/)."""
+    output = output.resolve()
+    return output.parent / ".cache" / f"{output.name}.lock"
+
+
+@contextmanager
+def build_lock(output: Path) -> Iterator[None]:
+    """Hold the output's lock for the duration; Busy if another process holds it. The kernel lets go of it
+    when the process ends, however it ends, so a killed build never leaves a stale lock behind."""
+    import fcntl
+
+    path = lock_file(output)
+    key = str(path)
+    if key in _held:
+        _held[key][1] += 1
+        try:
+            yield
+        finally:
+            _held[key][1] -= 1
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        try:
+            pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+        finally:
+            os.close(fd)
+        raise Busy(f"another build of {output} is running (pid {pid}); wait for it to finish") from None
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _held[key] = [fd, 1]
+        yield
+    finally:
+        _held.pop(key, None)
+        os.close(fd)  # closing lets go of the lock; the file stays (removing it would race with a new build)

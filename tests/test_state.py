@@ -1,0 +1,450 @@
+"""The state a build leaves: no path outside its folders, one build at a time, a cache that never vouches
+for bytes it did not read, a swap that is whole at any instant, and incremental builds equal to clean ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.errors import Problems
+from generator.importer import Selection, import_cables
+from generator.load import read_file
+from generator.paths import UnsafePath, inside
+from generator.site import build
+from generator.store import default_folder
+from generator.write import build_lock, lock_file
+
+from .conftest import ROOT, SEED_3239, SEED_6872, need_shared
+
+HOSTILE_IDS = ["X/../../..", "../../../PWNED_BY_CSV", "07BEIJING6872/../../../../OUT", "/tmp/ABS", "07BEI JING",
+               "07BEIJING6872\x00", "..", "07beijing6872/..", "07BEIJING6872%2F..%2F..", "07" + "A" * 300]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def last_build(out: Path) -> dict:
+    return json.loads((default_folder(out) / "last-build.json").read_text())
+
+
+def _csv_field(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def hostile_files(cid: str) -> dict[str, bytes]:
+    """Seed 6872 with `cid` as its id, in every format that carries an id of its own."""
+    text = SEED_6872.read_text(encoding="utf-8")
+    header, _, body = text.partition("\n\n")
+    row = [_csv_field(v) for v in ("1", "10/29/2007 5:48", cid, "Embassy Beijing", "UNCLASSIFIED", "", header, body)]
+    page_text = ("Identifier\nCreated\nReleased\nClassification\nOrigin\n"
+                 f"{cid}\n2007-10-29 05:48\n2011-08-30 01:44\nUNCLASSIFIED\nEmbassy Beijing\n\n"
+                 "Cable title: S/CRS WORKS WITH CHINA\nTags: PREL CH\n" + text)
+    html = ("<html><body><h3>S/CRS WORKS WITH CHINA</h3>\n<table class='cable'>\n"
+            "<tr><th>Reference ID</th><th>Created</th><th>Released</th><th>Classification</th><th>Origin</th></tr>\n"
+            f"<tr><td>{cid}</td><td>2007-10-29 05:48</td><td>2011-08-30 01:44</td><td>UNCLASSIFIED</td>"
+            "<td>Embassy Beijing</td></tr>\n</table>\n<pre>" + header + "</pre>\n<pre>" + body + "</pre>\n</body></html>\n")
+    plusd = json.dumps([{"Canonical ID": cid, "Date": "2007 October 29, 05:48 (Monday)", "TAGS": "PREL",
+                         "Metadata": header, "Raw content": body}])
+    return {"hostile.cables.csv": (",".join(row) + "\n").encode(), "hostile.txt": page_text.encode(),
+            "hostile.html": html.encode(), "hostile.json": plusd.encode()}
+
+
+@pytest.mark.parametrize("cid", HOSTILE_IDS)
+def test_a_hostile_id_is_refused_in_every_format(tmp_path, cid):
+    for name, data in hostile_files(cid).items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        problems = Problems()
+        cables = list(read_file(path, problems))
+        assert cables == [], f"{name}: {cid!r} read as {[c.id for c in cables]}"
+        # Refused as an id, or earlier (a NUL makes the file binary): never read, and never silently.
+        assert any("not a cable id" in p.message or "binary" in p.message for p in problems.errors), \
+            (name, [str(p) for p in problems])
+
+
+def test_a_build_with_hostile_ids_writes_nothing_outside_its_folder(tmp_path):
+    """The attack of the issue: ids in a cables.csv and a page-text file that climb out of site/."""
+    project = tmp_path / "project"
+    content = project / "content"
+    shutil.copytree(ROOT / "content", content)
+    for cid in ("X/../../..", "../../../PWNED_BY_CSV"):
+        for name, data in hostile_files(cid).items():
+            (content / "cables" / f"{abs(hash(cid))}-{name}").write_bytes(data)
+    before = {p for p in tmp_path.rglob("*") if not p.is_relative_to(content)}
+    out = project / "site"
+    found = build(content, out, Problems())
+    refused = [p for p in found if "not a cable id" in p.message]  # as_built reports them as warnings
+    assert len(refused) == 6, [str(p) for p in found]  # csv, page text and HTML (a folder's .json is not read)
+    after = {p for p in tmp_path.rglob("*") if not p.is_relative_to(content)}
+    outside = {p for p in after - before if not p.is_relative_to(out) and not p.is_relative_to(project / ".cache")}
+    assert outside == set(), sorted(map(str, outside))
+    assert sorted(os.listdir(out / "cables")) == ["07BEIJING3239", "07BEIJING6872"]
+
+
+def test_import_writes_nothing_outside_into(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    for cid in ("../../IMPORTED_OUTSIDE", "X/../../.."):
+        for name, data in hostile_files(cid).items():
+            (source / f"{abs(hash(cid))}-{name}").write_bytes(data)
+    into = tmp_path / "a" / "b" / "into"
+    out = import_cables(source, into, Selection(), progress=False)
+    assert out.counts["imported"] == 0
+    assert len([p for p in out.problems.errors if "not a cable id" in p.message]) == 6
+    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert all(f.startswith("source/") for f in files), files
+
+
+def test_paths_are_checked_again_where_files_are_written(tmp_path, monkeypatch):
+    """Were an id to slip past the reader's check, the build and import still write nothing outside."""
+    from generator import parse
+    monkeypatch.setattr(parse, "valid_id", lambda cid: True)
+    project = tmp_path / "project"
+    content = project / "content"
+    shutil.copytree(ROOT / "content", content)
+    for name, data in hostile_files("07X/../../../ESCAPED1").items():
+        (content / "cables" / name).write_bytes(data)
+    out = project / "site"
+    found = build(content, out, Problems(), index_search=False)
+    assert [p for p in found if "refused to write" in p.message], [str(p) for p in found]
+    into = project / "imported"
+    outcome = import_cables(content / "cables", into, Selection(), progress=False)
+    assert [p for p in outcome.problems.errors if "refused to write" in p.message]
+    escaped = [p for p in tmp_path.rglob("*ESCAPED*")]
+    assert escaped == []
+
+
+@pytest.mark.parametrize("rel", ["../x", "a/../../x", "/etc/passwd", "a/./b", "a//b", "a\\..\\b", "x\x00", "", "..",
+                                 "cables/../../x"])
+def test_inside_refuses_what_leads_out(tmp_path, rel):
+    with pytest.raises(UnsafePath):
+        inside(tmp_path, rel)
+
+
+def test_inside_keeps_plain_paths(tmp_path):
+    assert inside(tmp_path, "cables/07BEIJING3239/index.html") == str(tmp_path / "cables/07BEIJING3239/index.html")
+    assert inside(tmp_path, "tags/PREL/") == str(tmp_path / "tags/PREL")
+
+
+# --- one build at a time -----------------------------------------------------------------------------
+
+def seed_content(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content
+
+
+def test_a_second_build_into_the_same_output_is_refused_while_one_runs(tmp_path):
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from generator.write import build_lock\n"
+        "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)"), str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        run = subprocess.run([sys.executable, "build.py", "--content", str(content), "--out", str(out), "--quiet"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 1
+        assert f"another build of {out} is running (pid {holder.pid})" in run.stderr
+        assert "Traceback" not in run.stderr
+        assert not out.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # The lock goes with the process that held it, however it ended.
+    assert not build(content, out, Problems()).errors
+
+
+def test_the_lock_is_taken_again_by_the_same_process(tmp_path):
+    out = tmp_path / "site"
+    with build_lock(out):
+        with build_lock(out):  # a preview that holds it builds inside it
+            pass
+        assert lock_file(out).exists()
+
+
+# --- the cache vouches only for what it read ---------------------------------------------------------
+
+def test_an_edit_in_the_same_clock_tick_is_not_taken_for_no_change(tmp_path):
+    """Same size, same time, same inode: an edit made in the clock tick of the scan still shows."""
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    glossary = content / "glossary.yaml"
+    glossary.write_bytes(glossary.read_bytes())  # saved just now: the build starts within its clock tick
+    assert not build(content, out, Problems()).errors
+    stamp = glossary.stat()
+    data = glossary.read_bytes()
+    assert b"Foundation for International Strategic Studies" in data
+    with open(glossary, "r+b") as f:  # in place, as an editor saving twice in one tick: the inode stays
+        f.write(data.replace(b"Foundation for International", b"Foundation for Internatianal", 1))
+    os.utime(glossary, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # the tick's time, as the clock gave it
+    assert glossary.stat().st_ino == stamp.st_ino and glossary.stat().st_size == stamp.st_size
+    assert not build(content, out, Problems()).errors
+    assert "Internatianal" in (out / "glossary" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_while_the_build_reads_is_seen_by_the_next_build(tmp_path, monkeypatch):
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    cable = content / "cables" / SEED_6872.name
+    old = cable.read_bytes()
+    past = time.time_ns() - 10**10
+    os.utime(cable, ns=(past, past))  # an old file: its stamp is trusted
+    from generator import load
+    real = load.parse_document
+
+    def edit_then_parse(doc, problems=None):
+        # The editor saves while the build parses the bytes it has just read (and hashed) of this very file.
+        if doc.source.path == str(cable) and b"W0RKSHOP" not in cable.read_bytes():
+            cable.write_bytes(old.replace(b"WORKSHOP", b"W0RKSHOP", 1))
+        return real(doc, problems)
+    monkeypatch.setattr(load, "parse_document", edit_then_parse)
+    assert not build(content, out, Problems()).errors
+    # The file changed under the read: it is read again, so this build already shows what the file holds.
+    assert b"W0RKSHOP" in (out / "cables" / "07BEIJING6872" / "07BEIJING6872.txt").read_bytes()
+    assert "W0RKSHOP" in (out / "cables" / "07BEIJING6872" / "index.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(load, "parse_document", real)
+    assert not build(content, out, Problems()).errors
+    assert "W0RKSHOP" in (out / "cables" / "07BEIJING6872" / "index.html").read_text(encoding="utf-8")
+
+
+# --- leftovers of killed builds ----------------------------------------------------------------------
+
+def test_leftover_staging_and_view_folders_are_cleared(tmp_path):
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    assert not build(content, out, Problems(), index_search=False).errors
+    cache = default_folder(out)
+    dead = 2**22 + 12345  # no such process; and a live pid that is not ours is cleared too, under the lock
+    stray = [tmp_path / f".site-new-{dead}-abcd1234", tmp_path / f".site-new-{os.getppid()}-abcd1234",
+             cache / f"view-{dead}-abcd1234", cache / "view-k2j4h5g6"]
+    for folder in stray:
+        (folder / "cables").mkdir(parents=True)
+        (folder / "cables" / "x.html").write_text("x")
+    (content / "cables" / SEED_6872.name).write_bytes(SEED_6872.read_bytes() + b"\n")
+    assert not build(content, out, Problems(), index_search=False).errors
+    assert [f for f in stray if f.exists()] == []
+
+
+# --- a killed incremental build leaves the previous site or the next, whole --------------------------
+
+def small_content(tmp_path: Path, count: int) -> Path:
+    need_shared("corpus", "dev")
+    content = seed_content(tmp_path)
+    for p in sorted((ROOT.parent / "shared" / "corpus" / "dev").glob("*.txt"))[:count]:
+        shutil.copy(p, content / "cables" / p.name)
+    return content
+
+
+def test_an_incremental_build_killed_at_any_moment_leaves_a_whole_site(tmp_path):
+    content = small_content(tmp_path, 30)
+    cables = sorted((content / "cables").glob("*.txt"))
+    out = tmp_path / "site"
+    cmd = [sys.executable, "build.py", "--content", str(content), "--out", str(out), "--quiet", "--no-search"]
+    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+    old = tree(out)
+    # The next state: three cables changed and one gone, built apart as the reference.
+    gone = cables[5].read_bytes()
+    cables[5].unlink()
+    originals = {}
+    for c in cables[10:13]:
+        originals[c] = c.read_bytes()
+        c.write_bytes(originals[c] + b"\n\nEND OF EDITED COPY\n")
+    ref = tmp_path / "ref"
+    assert subprocess.run([*cmd[:4], "--out", str(ref), "--quiet", "--no-search"], cwd=ROOT, capture_output=True,
+                          env={**os.environ}).returncode == 0
+    new = tree(ref)
+    assert new != old
+    rng = random.Random(16)
+    outcomes = []
+    for round_ in range(10):
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 1.6))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = tree(out)
+        assert now in (old, new), f"round {round_}: the site is neither the previous build nor the next"
+        outcomes.append("new" if now == new else "old")
+        if now == new:  # go back to the previous state for the next round
+            cables[5].write_bytes(gone)
+            for c, data in originals.items():
+                c.write_bytes(data)
+            assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+            assert tree(out) == old
+            cables[5].unlink()
+            for c, data in originals.items():
+                c.write_bytes(data + b"\n\nEND OF EDITED COPY\n")
+    assert subprocess.run(cmd, cwd=ROOT, capture_output=True).returncode == 0
+    assert tree(out) == new
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".site-new-", ".site-old-"))]
+
+
+class Crash(BaseException):
+    """Stands for a kill: raised from inside the build, at a chosen file operation."""
+
+
+@pytest.mark.parametrize("after", [1, 3, 8, 20, 60, 150])
+def test_an_incremental_build_that_stops_at_any_file_operation_leaves_the_previous_site(tmp_path, monkeypatch,
+                                                                                          after):
+    """Deterministic twin of the kill test: the build stops at its n-th rename, link or removal."""
+    content = small_content(tmp_path, 40)
+    out = tmp_path / "site"
+    assert not build(content, out, Problems(), index_search=False).errors
+    old = tree(out)
+    for c in sorted((content / "cables").glob("*.txt"))[3:9]:
+        c.write_bytes(c.read_bytes() + b"\n\nEND OF EDITED COPY\n")
+    (content / "cables" / SEED_3239.name).unlink()
+    clean = tmp_path / "clean"
+    assert not build(content, clean, Problems(), index_search=False, cache_dir=tmp_path / "c2").errors
+    new = tree(clean)
+    calls = {"n": 0}
+
+    def counted(real):
+        def op(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == after:
+                raise Crash
+            return real(*args, **kwargs)
+        return op
+    for name in ("replace", "rename", "link", "unlink", "rmdir"):
+        monkeypatch.setattr(os, name, counted(getattr(os, name)))
+    with pytest.raises(Crash):
+        build(content, out, Problems(), index_search=False)
+    monkeypatch.undo()
+    assert tree(out) in (old, new), f"stopped at operation {after}: the site is neither the previous build nor the next"
+    assert not build(content, out, Problems(), index_search=False).errors
+    assert tree(out) == new
+
+
+# --- an incremental build after any edit equals a clean build ----------------------------------------
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _first_value_line(path: Path) -> tuple[str, str]:
+    """A line of a YAML file holding a quoted or plain text value, and that line edited."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(": ")
+        if sep and len(value) > 12 and not value.startswith(("[", "{", "|", ">", "&", "*", "!")):
+            return line, line[:-2] + "Zq" + line[-1] if value.endswith(('"', "'")) else line + " Zq"
+    raise AssertionError(f"no text value in {path}")
+
+
+def _edit_yaml(name: str):
+    def edit(content: Path) -> None:
+        path = content / name
+        old, new = _first_value_line(path)
+        _replace_once(path, old, new)
+    return edit
+
+
+def _edit_tags(content: Path) -> None:
+    _replace_once(content / "tags.csv", "Stabilization (S/CRS) program tag", "Stabilization (S/CRS) programme tag")
+
+
+def _edit_page(content: Path) -> None:
+    path = content / "pages" / "about.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nAn added closing sentence.\n", encoding="utf-8")
+
+
+def _add_page(content: Path) -> None:
+    path = content / "pages" / "home.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n", "\n\nA new opening line.\n", 1), encoding="utf-8")
+
+
+def _edit_thread(content: Path) -> None:
+    _edit_yaml("threads/scrs-beijing-2007.yaml")(content)
+
+
+def _remove_thread(content: Path) -> None:
+    (content / "threads" / "scrs-beijing-2007.yaml").unlink()
+
+
+def _edit_note(content: Path) -> None:
+    _edit_yaml("annotations/07BEIJING6872.yaml")(content)
+
+
+def _remove_note(content: Path) -> None:
+    (content / "annotations" / "07BEIJING3239.yaml").unlink()
+
+
+def _edit_cable(content: Path) -> None:
+    path = content / "cables" / SEED_3239.name
+    path.write_bytes(path.read_bytes().replace(b"CONSULTATIONS", b"CONSULTATI0NS", 1))
+
+
+def _remove_cable(content: Path) -> None:
+    shutil.move(content / "cables" / SEED_3239.name, content.parent / "moved-away.txt")
+
+
+EDITS = {
+    "glossary": _edit_yaml("glossary.yaml"), "people": _edit_yaml("people.yaml"),
+    "organizations": _edit_yaml("organizations.yaml"), "tags.csv": _edit_tags, "site.yaml": _edit_yaml("site.yaml"),
+    "page edited": _edit_page, "home page": _add_page, "thread": _edit_thread, "thread removed": _remove_thread,
+    "annotation": _edit_note, "annotation removed": _remove_note, "cable": _edit_cable,
+    "cable removed": _remove_cable,
+}
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    """The edition and 40 dev cables, built once; each edit starts from a copy of content, site and cache."""
+    base = tmp_path_factory.mktemp("state")
+    content = small_content(base, 40)
+    out = base / "site"
+    assert not build(content, out, Problems()).errors
+    return base
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_an_incremental_build_after_any_edit_equals_a_clean_build(built_once, tmp_path, kind):
+    work = tmp_path / "w"
+    shutil.copytree(built_once, work, symlinks=True)
+    content, out = work / "content", work / "site"
+    # A copy keeps times but not inodes: a no-op build first takes the copy for the last build's inputs.
+    assert not build(content, out, Problems()).errors
+    before = tree(out)
+    EDITS[kind](content)
+    found = build(content, out, Problems())
+    assert not found.errors, [str(p) for p in found.errors]
+    assert last_build(out)["result"].startswith("built")
+    clean = tmp_path / "clean"
+    assert not build(content, clean, Problems(), cache_dir=tmp_path / "clean-cache").errors
+    mine, theirs = tree(out), tree(clean)
+    assert mine != before, f"the edit to {kind} changed no page: it tests nothing"
+    stale = sorted(p for p in set(mine) | set(theirs) if mine.get(p) != theirs.get(p))
+    assert stale == [], f"after an edit to {kind}, these differ from a clean build: {stale[:10]}"
+
+
+def test_a_template_edit_then_an_incremental_build_equals_a_clean_build(built_once, tmp_path, monkeypatch):
+    """Templates are part of the build's base: an edit to one remakes every page that uses it."""
+    work = tmp_path / "w"
+    shutil.copytree(built_once, work, symlinks=True)
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    from generator import render, store
+    monkeypatch.setattr(store, "TEMPLATES", templates)
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    _replace_once(templates / "base.html", "</footer>", "<p>An edited footer.</p></footer>")
+    content, out = work / "content", work / "site"
+    assert not build(content, out, Problems()).errors
+    assert "An edited footer." in (out / "index.html").read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    assert not build(content, clean, Problems(), cache_dir=tmp_path / "clean-cache").errors
+    assert tree(out) == tree(clean)
