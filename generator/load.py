@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -11,29 +12,34 @@ from . import parallel
 from .content import refused
 from .errors import CableError, Problem, Problems
 from .model import Brief, Cable, brief
-from .store import stat_key
+from .store import RACY_NS, stat_key
 from .parse import parse_document
-from .readers import CableRowError, read_path
+from .readers import CableRowError, read_path, refused_file
 
 CABLE_SUFFIXES = {".txt", ".html", ".htm", ".csv", ".md", ".text", ""}
 """File endings read as cables when a folder is walked (a file named directly is always read)."""
 
 
-def cable_files(paths: Iterable[Path], problems: Problems | None = None) -> Iterator[Path]:
-    """Yield the cable files under the given files and folders, in a stable order (see `_walk` for `problems`)."""
+def cable_files(paths: Iterable[Path], problems: Problems | None = None,
+                refuse_links: bool | None = None) -> Iterator[Path]:
+    """Yield the cable files under the given files and folders, in a stable order; a folder that cannot be
+    listed is an error in `problems`, and links are refused there too unless `refuse_links` is False."""
+    links = problems if refuse_links is not False else None
     for path in paths:
         if path.is_dir():
-            yield from _walk(str(path), problems)
+            yield from _walk(str(path), problems, links)
         else:
             yield path
 
 
-def _walk(folder: str, problems: Problems | None) -> Iterator[Path]:
-    """A folder's cable files, then its subfolders' (hidden names skipped); with `problems`, links are refused."""
+def _walk(folder: str, problems: Problems | None, links: Problems | None) -> Iterator[Path]:
+    """A folder's cable files, then its subfolders' (hidden names skipped); with `links`, links are refused."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return  # as os.walk does: a folder that cannot be listed holds nothing
+    except OSError as e:
+        if problems is not None:  # else its cables would vanish without a word
+            problems.error(folder, None, f"the folder could not be read ({e.strerror})")
+        return
     below = []
     for e in entries:
         if e.name.startswith("."):
@@ -45,8 +51,8 @@ def _walk(folder: str, problems: Problems | None) -> Iterator[Path]:
         cable = not is_dir and Path(e.name).suffix.lower() in CABLE_SUFFIXES
         # The entry knows whether it is a link without another system call: 100,000 files cost nothing more.
         if e.is_symlink():
-            if problems is not None and (is_dir or cable):
-                refused(Path(e.path), problems)
+            if links is not None and (is_dir or cable):
+                refused(Path(e.path), links)
                 continue
             if is_dir:
                 continue  # a link to a folder is never walked (it may loop)
@@ -55,12 +61,12 @@ def _walk(folder: str, problems: Problems | None) -> Iterator[Path]:
         elif cable:
             yield Path(e.path)
     for sub in below:
-        yield from _walk(sub, problems)
+        yield from _walk(sub, problems, links)
 
 
 def read_cables(paths: Iterable[Path], problems: Problems) -> Iterator[Cable]:
     """Yield every cable that can be read; record every one that cannot, and go on."""
-    for path in cable_files(paths):
+    for path in cable_files(paths, problems, refuse_links=False):
         yield from read_file(path, problems)
 
 
@@ -95,28 +101,78 @@ def people_of(cable: Cable, forms: list[tuple[str, str]]) -> frozenset[str]:
     return frozenset(key for form, key in forms if form in text)
 
 
+def file_key(path: Path) -> str:
+    """The store's key of a file: the hash of its path and bytes, read a block at a time (a cables.csv may be
+    larger than memory)."""
+    h = hashlib.sha256(os.fsencode(str(path)) + b"\0")
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def _read_one(path: Path) -> dict:
     """Read, hash and parse one file (or take its parse from the store); runs in a worker."""
     store, forms, forms_key = parallel.shared
-    try:
-        data = path.read_bytes()
-    except OSError as e:
+    for _ in range(READ_TRIES):
+        try:
+            before = settled_stamp(path)
+            # Refused from its size and first bytes, a file too large is never read (nor hashed).
+            why = refused_file(path)
+            key = None if why else file_key(path)
+            if why:
+                return {"stat": None, "key": None, "briefs": [], "people": [], "forms": forms_key,
+                        "problems": [Problem(str(path), None, why, "error")]}
+            cables, found = parsed(store, key, path)
+            stable = before == stamp(path)
+        except OSError as e:
+            return {"stat": None, "key": None, "briefs": [], "people": [], "forms": forms_key,
+                    "problems": [Problem(str(path), None, f"could not be read ({e.strerror})", "error")]}
+        if stable:
+            break
+        # Edited while it was read: the hash and the parse may be of different bytes. Read it again.
+        store.discard(key)
+    else:
+        store.discard(key)
         return {"stat": None, "key": None, "briefs": [], "people": [], "forms": forms_key,
-                "problems": [Problem(str(path), None, f"could not be read ({e.strerror})", "error")]}
-    key = hashlib.sha256(os.fsencode(str(path)) + b"\0" + data).hexdigest()
-    cables = None
+                "problems": [Problem(str(path), None, f"the file changed each of the {READ_TRIES} times it was read; "
+                                     "left out of this build (the next one reads it again)", "error")]}
+    return {"stat": before[:3], "key": key, "briefs": [brief(c, key, k) for k, c in enumerate(cables)],
+            "people": [people_of(c, forms) for c in cables], "problems": list(found), "forms": forms_key}
+
+
+READ_TRIES = 3
+"""Reads of a file that keeps changing while it is read, before it is left out of the build."""
+
+
+def stamp(path: Path) -> tuple[int, int, int, int]:
+    """Size, modification time and inode (the store's stat key), and the change time, which any write moves."""
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def settled_stamp(path: Path) -> tuple[int, int, int, int]:
+    """The file's stamp, once its clock tick has passed: an edit made after that moves its time, so a stamp
+    that is the same after the read vouches for the bytes read (see store.RACY_NS)."""
+    st = stamp(path)
+    wait = RACY_NS - (time.time_ns() - max(st[1], st[3]))
+    if wait > 0:
+        time.sleep(wait / 1e9)
+        st = stamp(path)
+    return st
+
+
+def parsed(store, key: str, path: Path) -> tuple[list[Cable], list[Problem]]:
+    """The cables of a file and the problems found, from the store where its bytes were seen before."""
     if store.has(key):
         try:
-            cables, found = store.load(key)
+            return store.load(key)
         except Exception:  # noqa: BLE001 - a damaged cache entry is read again from the source
-            cables = None
-    if cables is None:
-        problems = Problems()
-        cables = list(read_file(path, problems))
-        found = problems.items
-        store.save(key, (cables, found))
-    return {"stat": stat_key(path), "key": key, "briefs": [brief(c, key, k) for k, c in enumerate(cables)],
-            "people": [people_of(c, forms) for c in cables], "problems": list(found), "forms": forms_key}
+            pass
+    problems = Problems()
+    cables = list(read_file(path, problems))
+    store.save(key, (cables, problems.items))
+    return cables, problems.items
 
 
 def read_collection(paths: Iterable[Path], problems: Problems, store, known: dict,
