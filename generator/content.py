@@ -416,7 +416,7 @@ def load_entries(path: Path, kind: str, problems: Problems) -> dict[str, Entry]:
         return {}
     out: dict[str, Entry] = {}
     for key, item in data.items():
-        w = (str(path), line_of(item) or data.line_of(key))
+        w = (str(path), data.line_of(key))  # the line of the entry's key names it
         if not isinstance(item, dict):
             problems.error(*w, f"entry {key!r} must be a mapping")
             continue
@@ -436,6 +436,10 @@ def load_entries(path: Path, kind: str, problems: Problems) -> dict[str, Entry]:
         if not name or not desc:
             continue
         k = slug(str(key))
+        if k in out:
+            problems.error(*w, f"entry {key!r} has the same key as an earlier one ({k}, used in links); it is "
+                               "left out: rename one")
+            continue
         out[k] = Entry(k, name, tuple(forms), desc, tuple(sources), kind, str(path), w[1])
     return out
 
@@ -512,10 +516,19 @@ def load_content(root: Path, problems: Problems) -> Content:
         c.tags = load_tags(own if own.exists() else Path(__file__).parent / "data" / "tags.csv", problems)
     c.threads = load_threads(root / "threads", problems)
     for path in folder_files(root / "pages", ".md", problems):
+        if path.stem not in PAGES:
+            near = get_close_matches(path.stem, PAGES, n=1)
+            hint = f"did you mean {near[0]}.md?" if near else f"the pages are {', '.join(p + '.md' for p in PAGES)}"
+            problems.add(str(path), None, f"not published: no page of the site is made from it ({hint})")
+            continue
         text = read_text(path, problems)
         if text is not None:
             c.pages[path.stem] = text
     return c
+
+
+PAGES = ("home", "about", "how-to-read")
+"""The editorial pages of content/pages/: the home page's introduction, About, How to read a cable."""
 
 
 def folder_files(folder: Path, suffix: str, problems: Problems) -> list[Path]:
@@ -689,6 +702,9 @@ def load_threads(folder: Path, problems: Problems) -> dict[str, Thread]:
     out: dict[str, Thread] = {}
     for path in folder_files(folder, ".yaml", problems):
         t = load_thread(path, problems)
-        if t:
+        if t and t.slug in out:
+            problems.error(str(path), None, f"the thread would be published at threads/{t.slug}/, as "
+                                            f"{out[t.slug].path} is; it is left out: rename one")
+        elif t:
             out[t.slug] = t
     return out

@@ -75,16 +75,17 @@ def decode(data: bytes) -> tuple[str, str]:
     encoding), the encoding being a codec that decodes `data` to the same text."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    # UTF-16 first: ASCII in UTF-16 is valid UTF-8 too, every other character a NUL.
     codec = utf16_codec(data)
     if codec:
         try:
             return data.decode(codec), codec
         except UnicodeDecodeError:
             pass  # an odd length or a lone surrogate: not UTF-16 after all
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:

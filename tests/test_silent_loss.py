@@ -261,7 +261,7 @@ def test_a_row_over_the_limit_is_found_wherever_the_next_row_starts(tmp_path, mo
     path = csv_of(rows, tmp_path / "cables.csv")
     seen = set()
     for block in (1, 2, 3, 7, 50, 97, 1000, 4099, 1 << 20):
-        monkeypatch.setattr(readers, "SKIP_CHUNK", block)
+        monkeypatch.setattr(readers, "SKIP_CHUNK", block, raising=False)
         problems = Problems()
         cables = list(read_file(path, problems))
         assert [(c.id, c.source.line, c.source.data) for c in cables] == [
@@ -326,8 +326,9 @@ UTF16 = {  # name: (encode, codec recorded, words of the warning)
 
 
 @pytest.mark.parametrize("name", list(UTF16))
-@pytest.mark.parametrize("sample", ["07BEIJING1668.txt", "raw_html/07BEIJING1668.html"])
+@pytest.mark.parametrize("sample", ["07BEIJING1668.txt", "06BERN2115.txt", "raw_html/07BEIJING1668.html"])
 def test_utf16_is_read_as_utf16_and_its_source_kept(tmp_path, name, sample):
+    """A cable with pilcrows, one in ASCII only (valid UTF-8 too in UTF-16, with NULs between) and a page."""
     source = need_shared("corpus", "dev", sample)
     encode, codec, words = UTF16[name]
     utf8 = parse_one(source)[0]
@@ -631,3 +632,38 @@ def test_a_page_with_bad_utf8_is_read_with_a_warning_at_its_line(content, tmp_pa
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     assert f"{page}:{line}: warning: not valid UTF-8; read as cp1252 (save it as UTF-8)" in r.stderr, r.stderr
     assert "Les câbles" in (tmp_path / "site" / "about" / "index.html").read_text(encoding="utf-8")
+
+
+# --- what would be read and never shown ---------------------------------------------------------------------
+
+def test_a_page_the_site_does_not_make_is_named(content):
+    shutil.copy(content / "pages" / "about.md", content / "pages" / "abuot.md")
+    (content / "pages" / "contact.md").write_text("# Contact\n", encoding="utf-8")
+    c, problems = loaded(content)
+    pages = content / "pages"
+    assert problems == [f"{pages / 'abuot.md'}: warning: not published: no page of the site is made from it (did "
+                        "you mean about.md?)",
+                        f"{pages / 'contact.md'}: warning: not published: no page of the site is made from it (the "
+                        "pages are home.md, about.md, how-to-read.md)"]
+    assert set(c.pages) == {"home", "about", "how-to-read"}
+
+
+def test_two_entries_with_the_same_key_are_named(content):
+    people = content / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    line = text.count("\n") + 1
+    people.write_text(text + 'Herbst John:\n  name: "Someone else"\n  description: "x"\n', encoding="utf-8")
+    c, problems = loaded(content)
+    assert problems == [f"{people}:{line}: error: entry 'Herbst John' has the same key as an earlier one "
+                        "(herbst-john, used in links); it is left out: rename one"]
+    assert c.people["herbst-john"].name == "John E. Herbst"
+
+
+def test_two_threads_at_the_same_address_are_named(content):
+    copy = content / "threads" / "SCRS Beijing 2007.yaml"
+    shutil.copy(content / THREAD, copy)
+    c, problems = loaded(content)
+    assert problems == [f"{content / THREAD}: error: the thread would be published at threads/scrs-beijing-2007/, "
+                        f"as {copy} is; it is left out: rename one"]
+    assert list(c.threads) == ["scrs-beijing-2007"]
