@@ -18,12 +18,16 @@ class Problem:
     severity: str = "warning"
     """"error" (the cable or file was not read) or "warning" (read, with a doubt). A build that was written
     reports every problem of its input as a warning (see `as_built`)."""
+    column: int | None = None
+    """Column of that line (from 1), where the fault can be pointed at that closely (a YAML syntax error)."""
 
     def __reduce__(self):  # positional pickling (the build cache keeps every problem)
-        return (Problem, (self.path, self.line, self.message, self.severity))
+        return (Problem, (self.path, self.line, self.message, self.severity, self.column))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.line and self.column:
+            where += f":{self.column}"
         return f"{where}: {self.severity}: {self.message}"
 
 
@@ -42,13 +46,14 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, path: str, line: int | None, message: str, severity: str = "warning") -> None:
+    def add(self, path: str, line: int | None, message: str, severity: str = "warning",
+            column: int | None = None) -> None:
         """Record one problem."""
-        self.items.append(Problem(str(path), line, message, severity))
+        self.items.append(Problem(str(path), line, message, severity, column))
 
-    def error(self, path: str, line: int | None, message: str) -> None:
+    def error(self, path: str, line: int | None, message: str, column: int | None = None) -> None:
         """Record an error."""
-        self.add(path, line, message, "error")
+        self.add(path, line, message, "error", column)
 
     def extend(self, other: "Problems") -> None:
         """Take every problem of another collection."""
@@ -69,6 +74,10 @@ class Problems:
     def __len__(self) -> int:
         return len(self.items)
 
+    def tally(self) -> str:
+        """How many errors and warnings, in words: "0 errors, 1 warning"."""
+        return f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}"
+
     def __iter__(self):
         return iter(self.items)
 
@@ -80,3 +89,8 @@ def as_built(found: Problems, written: bool, strict: bool) -> Problems:
     if strict and found.items:
         return found.all_as("error")
     return found.all_as("warning") if written else found
+
+
+def plural(count: int, noun: str) -> str:
+    """A count with its noun, singular for one: "1 cable", "2 cables"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -9,7 +9,9 @@ reported unless --replace is given.
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -39,6 +41,14 @@ class Selection:
     ids: list[str] = field(default_factory=list)
     """Canonical ids."""
 
+    def mistakes(self) -> list[str]:
+        """What is wrong with the criteria as given on the command line (a date that is no date, an empty
+        range): each would select nothing, or the wrong cables, without a word."""
+        found = [m for m in (day_mistake("--from", self.start), day_mistake("--to", self.end)) if m]
+        if not found and self.start and self.end and self.end < self.start:
+            found.append(f"--to {self.end} is before --from {self.start}: no cable could be selected")
+        return found
+
     def why_not(self, cable: Cable) -> str | None:
         """None if the cable is selected, else the criterion it fails."""
         if self.ids and cable.id not in self.ids:
@@ -57,6 +67,20 @@ class Selection:
             if (self.start and day < self.start) or (self.end and day > self.end):
                 return "date"
         return None
+
+
+def day_mistake(flag: str, value: str | None) -> str | None:
+    """Why a day given as `flag` is not a calendar day written YYYY-MM-DD, or None if it is one."""
+    if value is None:
+        return None
+    wrong = f"{flag} {value!r} is not a date like 2007-01-31"
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return wrong  # fromisoformat alone would take 20070131 and 2007-W05-3 too
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError as e:
+        return f"{wrong} ({e})"
+    return None
 
 
 @dataclass

@@ -72,9 +72,14 @@ def run(fn: Callable[[Any], Any], items: list, state: Any, label: str, show: boo
         gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
         try:
             with multiprocessing.get_context("fork").Pool(workers(), initializer=_die_with_parent) as pool:
-                for result in pool.imap(fn, items, chunksize=chunk):
-                    yield result
-                    bar.update()
+                try:
+                    for result in pool.imap(fn, items, chunksize=chunk):
+                        yield result
+                        bar.update()
+                except OSError as e:
+                    # A worker's failure to read or write (a full disk) is the same error as in this process,
+                    # for the caller to report: not wrapped in the worker's traceback.
+                    raise e.with_traceback(None) from None
         finally:
             gc.unfreeze()
     finally:

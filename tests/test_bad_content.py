@@ -90,10 +90,12 @@ def bad_site(tmp_path_factory):
 
 
 def test_a_build_warns_once_per_problem_and_exits_0(bad_site):
-    _, r = bad_site
+    out, r = bad_site
     assert r.returncode == 0, r.stderr
     assert_reported(r.stderr, "warning")
-    assert all(PROBLEM.match(line) for line in r.stderr.splitlines()), r.stderr  # nothing else is printed
+    *problems, closing = r.stderr.splitlines()
+    assert all(PROBLEM.match(line) for line in problems), r.stderr  # nothing else is printed but the closing line
+    assert closing.startswith("built ") and closing.endswith(f": 0 errors, {len(EXPECTED)} warnings -> {out}/"), closing
 
 
 def test_the_site_holds_every_cable_that_can_be_read(bad_site):

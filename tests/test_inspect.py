@@ -36,7 +36,7 @@ def test_readable_summary_of_one_file():
     assert "== 07BEIJING3239" in r.stdout
     assert "declassify on  2032-05-15" in r.stdout
     assert "¶14" in r.stdout
-    assert "1 cables read, 0 errors, 0 warnings" in r.stderr
+    assert "1 cable read, 0 errors, 0 warnings" in r.stderr
 
 
 def test_strict_turns_warnings_into_failure(tmp_path):

@@ -165,7 +165,7 @@ def test_home_page_order(seed_site):
 def test_check_passes_on_the_edition():
     r = run("check")
     assert r.returncode == 0, r.stderr
-    assert "2 cables, 1 threads checked: 0 errors, 0 warnings" in r.stderr
+    assert "2 cables, 1 thread checked: 0 errors, 0 warnings" in r.stderr
 
 
 def test_check_names_file_and_line_of_a_broken_thread_link(tmp_path):
