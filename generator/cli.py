@@ -121,7 +121,8 @@ def write_failure(e: OSError, output: Path, kept: bool) -> str:
     reason = e.strerror or (os.strerror(e.errno) if e.errno else str(e))
     if e.errno is None and e.args and isinstance(e.args[0], list) and e.args[0]:  # shutil.Error: [(src, dst, why)]
         reason = str(e.args[0][0][-1])
-    if isinstance(e.filename, str) and not written_by_build(os.path.abspath(e.filename), output.resolve()):
+    full = e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG)  # only ever a write's failure
+    if isinstance(e.filename, str) and not full and not written_by_build(os.path.abspath(e.filename), output.resolve()):
         return f"{e.filename}: error: could not be read ({reason}); nothing was written, the previous site is kept"
     if kept:
         return f"{output}: error: could not write ({reason}); the previous site is kept"
@@ -159,13 +160,11 @@ def cmd_build(args: argparse.Namespace) -> int:
                              index_search=not args.no_search, show=False if args.quiet else None,
                              scanned=scanned, strict=args.strict)
     except OSError as e:  # the file system refused (ENOSPC, EACCES, EROFS): the message says what stands
-        kept = stat_key(output / BUILD_MARK) == before[1]
+        kept = stat_key(output / BUILD_MARK) == before[1]  # else the site was swapped in before the failure
         print(write_failure(e, output, kept), file=sys.stderr)
         failed = Problems()
         failed.error(str(output), None, "could not write")
-        print(closing(args, failed, None, output, True) if kept else
-              f"build failed in {seconds(time.perf_counter() - STARTED)}: {failed.tally()}; {shown(output)} holds "
-              "the new site", file=sys.stderr)
+        print(closing(args, failed, None, output, True, kept), file=sys.stderr)
         return 1
     status = report(problems, args.strict)
     written = stat_key(record) != before[0] or stat_key(output / BUILD_MARK) != before[1]
@@ -193,8 +192,8 @@ def nothing_to_do(args: argparse.Namespace) -> tuple[Problems | None, tuple]:
         return as_built(found, False, True), ()  # the site is the last build's, which had problems
     record = store.folder / "last-build.json"
     cables = (last_build(record) or {}).get("cables")
-    seconds = round(time.perf_counter() - start, 4)
-    doc = {"result": "nothing changed", "seconds": {"total": seconds}, "pages": {"written": 0, "total": old["pages"]},
+    took = round(time.perf_counter() - start, 4)
+    doc = {"result": "nothing changed", "seconds": {"total": took}, "pages": {"written": 0, "total": old["pages"]},
            "cables": cables}
     write_atomic(record, (json.dumps(doc, indent=1) + "\n").encode())
     return as_built(found, True, args.strict), ()
@@ -209,10 +208,13 @@ def last_build(record: Path) -> dict | None:
     return doc if isinstance(doc, dict) else None
 
 
-def closing(args: argparse.Namespace, problems: Problems, doc: dict | None, output: Path, failed: bool) -> str:
+def closing(args: argparse.Namespace, problems: Problems, doc: dict | None, output: Path, failed: bool,
+            kept: bool = True) -> str:
     """The one line that ends every build: what it did, how long it took, what it found, and where."""
     took = seconds(time.perf_counter() - STARTED)
     out = shown(output)
+    if failed and not kept:
+        return f"build failed in {took}: {problems.tally()}; {out} holds the new site, its cache does not"
     if failed:
         if args.strict and len(problems):
             return f"build --strict: {plural(len(problems), 'problem')}; nothing was written to {out} ({took})"
