@@ -7,7 +7,9 @@ link in content/ is refused, wherever it points: the site publishes what the fol
 
 from __future__ import annotations
 
+import contextvars
 import csv
+import hashlib
 import io
 import os
 import re
@@ -73,6 +75,10 @@ TAG_REFUSED = ("the YAML tag {tag} is refused: content files hold plain data onl
                "dates, lists and mappings), and no tag may make the build create objects or run code; remove it")
 
 
+READ: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("READ", default=None)
+"""Where `load_content` collects the hash of every file it reads (see Content.sources)."""
+
+
 def read_text(path: Path, problems: Problems) -> str | None:
     """The text of one editorial file; None, with the reason recorded, for a link, a folder or anything else
     that is not a file, a file over the size limit (known from its size, before it is read) or one that
@@ -96,6 +102,9 @@ def read_text(path: Path, problems: Problems) -> str | None:
                                             "not read")
                 return None
             data = f.read(MAX_EDITORIAL_BYTES + 1)
+        reads = READ.get()
+        if reads is not None:
+            reads[where] = hashlib.blake2b(data, digest_size=16).hexdigest()
     except IsADirectoryError:
         problems.error(where, None, "a folder where a file is expected; it is not read")
         return None
@@ -290,6 +299,9 @@ class Content:
     threads: dict = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
     """Editorial pages (content/pages/*.md): about, how-to-read, home."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """The hash of the bytes of every file read, by path: what the build's keys are made from, so that a key
+    never stands for bytes other than those the pages were made from (a file saved again meanwhile)."""
 
 
 SITE_DEFAULTS = {
@@ -498,6 +510,16 @@ def load_tags(path: Path, problems: Problems) -> dict[str, dict]:
 
 def load_content(root: Path, problems: Problems) -> Content:
     """Read the whole editorial layer under `root` (content/)."""
+    token = READ.set({})
+    try:
+        c = _load_content(root, problems)
+        c.sources = READ.get()
+    finally:
+        READ.reset(token)
+    return c
+
+
+def _load_content(root: Path, problems: Problems) -> Content:
     c = Content()
     c.site = load_site(root / "site.yaml", problems)
     for path in folder_files(root / "annotations", ".yaml", problems):

@@ -21,6 +21,7 @@ from pathlib import Path
 from .errors import Problems
 from .load import read_cables
 from .model import Cable
+from .paths import UnsafePath, inside
 
 SUFFIXES = {"cables-csv": ".csv", "wikileaks-html": ".html", "plusd-json": ".json", "markdown": ".md"}
 """The ending of an imported file, by the format of its source (else .txt)."""
@@ -136,7 +137,11 @@ def import_cables(source: Path, into: Path, selection: Selection, replace: bool 
             continue
         out.problems.items.extend(p for p in mine if p.severity != "error")
         seen.add(cable.id)
-        target = into / file_name(cable)
+        try:
+            target = Path(inside(into, file_name(cable)))
+        except UnsafePath as e:  # the id was checked when read: this guards the name made from it
+            out.problems.error(cable.source.path, cable.source.line, str(e))
+            continue
         if target.exists():
             if target.read_bytes() == cable.source.data:
                 out.counts["unchanged"] += 1

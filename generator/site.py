@@ -24,7 +24,7 @@ from jinja2 import TemplateError
 
 from . import parallel, quick, search
 from .annotations import Joined, Matcher, join
-from .content import checked_base_url, load_content
+from .content import Content, checked_base_url, load_content
 from .errors import Problem, Problems, as_built
 from .link import Site, link_site, people_forms
 from .load import CABLE_SUFFIXES, load_cable, read_collection
@@ -35,8 +35,7 @@ from .paths import UnsafePath, inside
 from .render import ASSETS, environment
 from .store import (BUILD_MARK, Store, build_base, default_folder, digest, is_racy, stat_key, unchanged,
                     write_atomic)
-from .write import (Busy, atomic_tree, build_lock, clear_leftovers, complete_with, put_in_place, source_date_epoch,
-                    staging_folder, stamp_times)
+from .write import Busy, atomic_tree, build_lock, clear_leftovers, source_date_epoch, staging_folder, swap_in
 
 CLEAN_SHARE = 0.5
 """When more than this share of the cables changed, a clean build (one folder swap) is made instead."""
@@ -180,18 +179,12 @@ def write_file(target: Path | str, body: str | bytes) -> None:
 
 # --- keys: what each page shows, so that an unchanged page is not made again ------------------------
 
-def editorial_digest(content_dir: Path) -> str:
-    """The editorial files every page may show (site settings, entries, TAGS, pages, threads)."""
-    names = ["site.yaml", "people.yaml", "organizations.yaml", "glossary.yaml", "tags.csv"]
-    parts = []
-    for name in names:
-        p = content_dir / name
-        parts.append(p.read_bytes() if p.is_file() else None)
-    for folder in ("pages", "threads"):
-        d = content_dir / folder
-        if d.is_dir():
-            parts += [(p.name, p.read_bytes()) for p in sorted(d.iterdir()) if p.is_file()]
-    return digest(parts)
+def editorial_digest(content: Content, content_dir: Path) -> str:
+    """The editorial files every page may show (site settings, entries, TAGS, pages, threads), as read: the
+    hashes load_content took of the bytes it read, never the files read again (they may have changed since)."""
+    notes = os.path.join(str(content_dir), "annotations") + os.sep
+    return digest(sorted((os.path.relpath(p, content_dir), h) for p, h in content.sources.items()
+                         if not p.startswith(notes)))
 
 
 def cable_keys(site: Site, base: str, content_dir: Path) -> dict[str, str]:
@@ -205,9 +198,9 @@ def cable_key(site: Site, cid: str, base: str, ids_digest: str) -> str:
     """The key of one cable's files (see cable_keys); `ids_digest` stands for the set of the edition's ids."""
     b = site.cables[cid]
     ann = site.content.annotations.get(cid)
-    note_bytes = Path(ann.path).read_bytes() if ann else None
+    note = site.content.sources.get(ann.path) if ann else None
     resolved = [r.id in site.cables for r in b.references if r.id]
-    return digest(base, b.key, b.index, note_bytes, ids_digest if ann else None, resolved,
+    return digest(base, b.key, b.index, note, ids_digest if ann else None, resolved,
                   cable_extras(site, cid, "../../"), thread_slugs(site, cid))
 
 
@@ -288,7 +281,7 @@ def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base
     timer.cables = len(site.cables)
     if found.errors and preview and (output / BUILD_MARK).exists():
         return False  # the preview keeps serving the last good site and shows these problems
-    editorial = digest(base, editorial_digest(content_dir))
+    editorial = digest(base, editorial_digest(site.content, content_dir))
     keys = cable_keys(site, editorial, content_dir)
     state = {"base": base, "inputs": inputs, "entries": entries, "keys": keys, "editorial": editorial,
              "kin": site.kin, "suggestions": site.suggestions}
@@ -442,34 +435,10 @@ def others_key(site: Site, state: dict, mentions: dict, plan: dict) -> str:
 
 
 def swap_changes(stage: Path, output: Path, staged: list[str], replaced: set[str], gone: set[str]) -> None:
-    """Put what changed in place in one step: `stage` (the changed files, and the `replaced` folders whole)
-    is made a complete site from the unchanged files of `output`, then swapped in for it. A build killed at
-    any moment leaves the previous site or this one, never a mix."""
+    """Put what changed in place in one step (see write.swap_in), after checking every path once more."""
     for rel in [*staged, *replaced, *gone]:
         inside(output, rel)  # every path comes from validated parts; checked again before anything moves
-    epoch = source_date_epoch()
-    if epoch is not None:
-        stamp_times(stage, epoch)  # before the unchanged files join: they keep their own times
-    complete_with(stage, output, set(replaced), set(gone))
-    if epoch is not None:
-        for folder, _, _ in os.walk(stage):
-            os.utime(folder, (epoch, epoch))
-    stage.chmod(0o755)
-    put_in_place(stage, output)
-
-
-def swap_folder(new: Path, target: Path, epoch: int | None) -> None:
-    """Put a folder in place of another (a search bundle), removing the old one."""
-    if epoch is not None:
-        for root, _, files in os.walk(new):
-            for name in files:
-                os.utime(os.path.join(root, name), (epoch, epoch))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.with_name(f".{target.name}-old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(stage, output, staged, set(replaced), set(gone), source_date_epoch())
 
 
 # --- search -----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ from . import __version__
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE.parent / "templates"
+KEY = re.compile(r"[0-9a-f]{64}")
+"""A parse's key in the store: the SHA-256 of the file's path and bytes, in hex."""
 STORE_FORMAT = 1
 """Raised when what the cache holds changes shape."""
 
@@ -73,6 +76,8 @@ class Store:
         """Compiled templates (jinja2's bytecode cache)."""
 
     def _path(self, key: str) -> Path:
+        if not KEY.fullmatch(key):  # keys are hashes; anything else would name a path of its own choosing
+            raise ValueError(f"not a store key: {key[:80]!r}")
         return self.parsed / key[:2] / f"{key}.pickle"
 
     def has(self, key: str) -> bool:
@@ -202,12 +207,15 @@ def is_racy(mark: tuple | None) -> bool:
 
 
 def scan(content_dir: Path) -> dict[str, tuple | None]:
-    """The size, time and inode of every input file: equal scans mean nothing changed. A file changed just
-    before the scan is recorded with a mark no later scan gives, so the next build looks at its bytes."""
-    found: dict[str, tuple | None] = {}
-    now = time.time_ns()
+    """The size, time and inode of every input file: equal scans mean nothing changed.
 
-    def walk(folder: str) -> None:
+    A stamp vouches for a file's bytes only once the clock tick it was made in has passed (see RACY_NS): where
+    a file was changed just before, the scan waits out that tick and takes its stamp again, so that whatever
+    the build reads after it is at least as new as the stamp recorded for it."""
+    found: dict[str, tuple | None] = {}
+    fresh: dict[str, int] = {}
+
+    def walk(folder: str, now: int) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -216,14 +224,38 @@ def scan(content_dir: Path) -> dict[str, tuple | None]:
             try:
                 if e.is_dir(follow_symlinks=False):
                     if not e.name.startswith("."):
-                        walk(e.path)
+                        walk(e.path, now)
                     continue
-                st = e.stat()
-                found[e.path] = ("racy", now) if racy(st, now) else (st.st_size, st.st_mtime_ns, st.st_ino)
+                note(e.path, e.stat(), now)
             except OSError:
                 found[e.path] = None
-    walk(str(content_dir))
+
+    def note(path: str, st: os.stat_result, now: int) -> None:
+        found[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+        if racy(st, now):
+            fresh[path] = st.st_mtime_ns
+        else:
+            fresh.pop(path, None)
+
+    walk(str(content_dir), time.time_ns())
+    for _ in range(SETTLE_ROUNDS):
+        if not fresh:
+            break
+        time.sleep(max(0, max(fresh.values()) + RACY_NS - time.time_ns()) / 1e9)
+        now = time.time_ns()
+        for path in list(fresh):
+            try:
+                note(path, os.stat(path), now)
+            except OSError:
+                found[path] = None
+                fresh.pop(path, None)
+    for path in fresh:  # still changing: a mark no later scan equals, so the next build reads it again
+        found[path] = ("racy", time.time_ns())
     return found
+
+
+SETTLE_ROUNDS = 3
+"""Times a scan waits for files that are being changed as it runs."""
 
 
 def build_base(preview: bool, base_url: str | None, searching: bool) -> str:

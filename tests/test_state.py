@@ -176,22 +176,63 @@ def test_the_lock_is_taken_again_by_the_same_process(tmp_path):
 
 # --- the cache vouches only for what it read ---------------------------------------------------------
 
-def test_an_edit_in_the_same_clock_tick_is_not_taken_for_no_change(tmp_path):
-    """Same size, same time, same inode: an edit made in the clock tick of the scan still shows."""
+def test_an_edit_in_the_same_clock_tick_is_not_taken_for_no_change(tmp_path, monkeypatch):
+    """An editor saves twice in one tick of the file system's clock, the build reading between the saves: the
+    second save leaves size, time and inode as they were. The build reads only once that tick has passed,
+    so the second save moves the time, and the next build sees it."""
+    from generator import site
+    from generator.store import RACY_NS
     content = seed_content(tmp_path)
     out = tmp_path / "site"
     glossary = content / "glossary.yaml"
-    glossary.write_bytes(glossary.read_bytes())  # saved just now: the build starts within its clock tick
-    assert not build(content, out, Problems()).errors
-    stamp = glossary.stat()
     data = glossary.read_bytes()
     assert b"Foundation for International Strategic Studies" in data
-    with open(glossary, "r+b") as f:  # in place, as an editor saving twice in one tick: the inode stays
-        f.write(data.replace(b"Foundation for International", b"Foundation for Internatianal", 1))
-    os.utime(glossary, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # the tick's time, as the clock gave it
-    assert glossary.stat().st_ino == stamp.st_ino and glossary.stat().st_size == stamp.st_size
+    real = site.load_content
+    saved = {}
+
+    def read_then_save_again(folder, problems):
+        loaded = real(folder, problems)
+        stamp = glossary.stat()
+        within_tick = time.time_ns() - stamp.st_mtime_ns < RACY_NS
+        with open(glossary, "r+b") as f:  # in place: the inode stays
+            f.write(data.replace(b"Foundation for International", b"Foundation for Internatianal", 1))
+        if within_tick:  # the clock has not moved since the first save: the time stays too
+            os.utime(glossary, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        saved["within tick"] = within_tick
+        return loaded
+    monkeypatch.setattr(site, "load_content", read_then_save_again)
+    glossary.write_bytes(data)  # the first save, just before the build
+    assert not build(content, out, Problems()).errors
+    monkeypatch.setattr(site, "load_content", real)
+    assert saved == {"within tick": False}
     assert not build(content, out, Problems()).errors
     assert "Internatianal" in (out / "glossary" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_note_saved_while_the_build_runs_is_rendered_by_the_next_build(tmp_path, monkeypatch):
+    """A cable's key is made from the note's bytes the build read, not from the file read again later."""
+    from generator import site
+    content = small_content(tmp_path, 1)
+    other = content / "cables" / "00HARARE6677.txt"
+    out = tmp_path / "site"
+    note = content / "annotations" / "07BEIJING6872.yaml"
+    data = note.read_bytes()
+    assert b"workshop" in data
+    real = site.load_content
+
+    def read_then_save(folder, problems):
+        loaded = real(folder, problems)
+        note.write_bytes(data.replace(b"workshop", b"w0rkshop", 1))  # saved once the build has read it
+        return loaded
+    monkeypatch.setattr(site, "load_content", read_then_save)
+    assert not build(content, out, Problems()).errors
+    monkeypatch.setattr(site, "load_content", real)
+    page = out / "cables" / "07BEIJING6872" / "index.html"
+    assert "w0rkshop" not in page.read_text(encoding="utf-8")
+    assert other.name not in ("000_7c665ef8620d339f.txt", "002_80421150e0992e02.txt")
+    other.write_bytes(other.read_bytes() + b"\n")  # and an edit elsewhere, so that the next build is the full one
+    assert not build(content, out, Problems()).errors
+    assert "w0rkshop" in page.read_text(encoding="utf-8")
 
 
 def test_an_edit_while_the_build_reads_is_seen_by_the_next_build(tmp_path, monkeypatch):
