@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -131,6 +132,48 @@ def put_in_place(tmp: Path, output: Path) -> None:
         os.replace(output, old)
     os.replace(tmp, output)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def swap_in(stage: Path, output: Path, staged: list[str], replaced: set[str], gone: set[str],
+            epoch: int | None) -> None:
+    """Put what changed in place in one step. `stage` holds the changed files (`staged`) and the `replaced`
+    folders whole; `gone` names what goes. The deepest folder holding every change is made whole in `stage`
+    from the unchanged files of `output` (hard links), then exchanged for the live one: one system call, so
+    a build killed at any moment leaves the previous site or this one. A change to one cable's files links
+    that cable's folder only; changes all over the site link the whole site."""
+    if epoch is not None:
+        stamp_times(stage, epoch)  # before the unchanged files join: they keep their own times
+    folder = common_folder(output, staged, replaced, gone)
+    if folder and _RENAMEAT2 is not None:
+        cut = len(folder) + 1
+        new, live = stage / folder, output / folder
+        complete_with(new, live, {p[cut:] for p in replaced}, {p[cut:] for p in gone})
+        finish_tree(new, epoch)
+        if exchange(new, live):
+            shutil.rmtree(new, ignore_errors=True)  # it now holds the folder as it was
+            return
+    complete_with(stage, output, replaced, gone)  # and where no folder can be exchanged, the whole site
+    finish_tree(stage, epoch)
+    put_in_place(stage, output)
+
+
+def common_folder(output: Path, staged: list[str], replaced: set[str], gone: set[str]) -> str:
+    """The deepest folder of `output` (relative, "" for the site) under which every change falls. A file that
+    goes counts from its folder's parent: its folder may go with it."""
+    folders = [posixpath.dirname(p.rstrip("/")) for p in [*staged, *replaced]]
+    folders += [posixpath.dirname(posixpath.dirname(p.rstrip("/"))) for p in gone]
+    common = posixpath.commonpath(folders) if folders and "" not in folders else ""
+    while common and not (output / common).is_dir():
+        common = posixpath.dirname(common)
+    return common
+
+
+def finish_tree(root: Path, epoch: int | None) -> None:
+    """Give a staged tree the mode of a site folder and, for reproducible builds, its folders' times."""
+    root.chmod(0o755)
+    if epoch is not None:
+        for folder, _, _ in os.walk(root):
+            os.utime(folder, (epoch, epoch))
 
 
 def complete_with(stage: Path, output: Path, replaced: set[str], gone: set[str]) -> None:
