@@ -32,15 +32,22 @@ def cable_files(paths: Iterable[Path], problems: Problems | None = None,
             yield path
 
 
+EDITORIAL_FOLDERS = {"annotations", "pages", "threads"}
+"""Subfolders of a content folder that hold the editorial layer, never cables."""
+
+
 def _walk(folder: str, problems: Problems | None, links: Problems | None) -> Iterator[Path]:
-    """A folder's cable files, then its subfolders' (hidden names skipped); with `links`, links are refused."""
+    """A folder's cable files (hidden names skipped); its subfolders' only where it holds none of its own, as a
+    mirror's cable/YYYY/MM/ tree does. A folder of cable files keeps beside them what is not part of the set (a
+    corpus's raw_html/ copies, a content folder's notes): those subfolders are named, not read. With `links`,
+    links are refused. build, check, inspect and import all read a folder so."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as e:
         if problems is not None:  # else its cables would vanish without a word
             problems.error(folder, None, f"the folder could not be read ({e.strerror})")
         return
-    below = []
+    below, own = [], False
     for e in entries:
         if e.name.startswith("."):
             continue
@@ -59,7 +66,14 @@ def _walk(folder: str, problems: Problems | None, links: Problems | None) -> Ite
         if is_dir:
             below.append(e.path)
         elif cable:
+            own = True
             yield Path(e.path)
+    if own:
+        for sub in below:
+            if problems is not None and os.path.basename(sub) not in EDITORIAL_FOLDERS:
+                problems.add(sub, None, "not read: the folder above it holds cable files of its own, and its "
+                                        "subfolders are left alone; name this folder to read it")
+        return
     for sub in below:
         yield from _walk(sub, problems, links)
 

@@ -44,14 +44,15 @@ CLEAN_SHARE = 0.5
 # --- reading and linking ----------------------------------------------------------------------------
 
 def sources_of(content_dir: Path, problems: Problems) -> list[Path]:
-    """Where the cables are: content/cables/, or a plain folder of cable files (without its subfolders)."""
+    """Where the cables are: content/cables/, or the content folder itself when it holds cable files (read as
+    inspect and import read a folder: see load._walk)."""
     folder = content_dir / "cables"
     if folder.is_dir():
         return [folder]
-    found = sorted(p for p in content_dir.iterdir() if p.is_file() and p.suffix.lower() in CABLE_SUFFIXES)
-    if not found:
+    if not any(p.is_file() and p.suffix.lower() in CABLE_SUFFIXES for p in content_dir.iterdir()):
         problems.error(str(content_dir), None, "no cables: neither a cables/ folder nor cable files here")
-    return found
+        return []
+    return [content_dir]
 
 
 def collect(content_dir: Path, problems: Problems, store: Store, known: dict, base_url: str | None,
@@ -82,12 +83,14 @@ def collect(content_dir: Path, problems: Problems, store: Store, known: dict, ba
         if cid not in site.cables:
             problems.error(ann.path, None, f"annotations for {cid}, which is not among the cables in {content_dir}; "
                                            "left out of the site")
+    own = content_dir / "tags.csv"
+    tags_file = own if own.exists() else "the generator's tags.csv (add a tags.csv to the content folder)"
     for code, ids in site.tags.items():
         row = content.tags.get(code)
         if not row or not row.get("definition"):
             first = site.cables[ids[0]]
             problems.add(first.source.path, first.subject_line,
-                         f"TAGS code {code} has no expansion in {content_dir / 'tags.csv'} "
+                         f"TAGS code {code} has no expansion in {tags_file} "
                          f"({len(ids)} cable{'s' * (len(ids) != 1)})")
     return site, entries
 
