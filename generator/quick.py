@@ -22,7 +22,7 @@ from .errors import Problems
 from .link import Site
 from .model import Brief, brief
 from .store import Store, digest, write_atomic
-from .write import staging_folder
+from .write import build_lock, put_in_place, staging_folder
 
 SNAPSHOT = "quick.pickle"
 OVERLAY = "quick-overlay.pickle"
@@ -61,6 +61,7 @@ def remember(store: Store, site: Site, state: dict) -> None:
     annotated = sorted(site.content.annotations)
     snap = {
         "serial": state["serial"], "base": state["base"], "editorial": state["editorial"],
+        "base_url": site.content.site.get("base_url", ""),  # as the build was given it (--base-url, the preview)
         "where": {cid: (b.key, b.index) for cid, b in site.cables.items()},
         "ids": digest(sorted(site.cables)), "annotated": annotated,
         "results": {cid: state["cables"][cid] for cid in annotated if cid in state["cables"]},
@@ -92,8 +93,7 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
     With `defer_search`, the bundles to index again are noted as stale for `refresh_search`; with `strict`,
     any problem left in the edition makes it None (the full build then refuses, reporting them all)."""
     from . import parallel
-    from .site import _Job, _cable_job, cable_key, index_bundles, swap_folder  # the renderer, loaded only now
-    from .write import source_date_epoch
+    from .site import _Job, _cable_job, cable_key, index_bundles, swap_changes  # the renderer, loaded only now
 
     edited = edited_notes(content_dir, head["inputs"], inputs)
     snap = _read(store.folder / SNAPSHOT)
@@ -102,6 +102,7 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
         return None
     loaded = Problems()
     content = load_content(content_dir, loaded)
+    content.site["base_url"] = snap.get("base_url", content.site.get("base_url", ""))
     if sorted(content.annotations) != snap["annotated"]:
         return None  # a file now annotates another cable
     ids = sorted({cid for cid, ann in content.annotations.items() if ann.path in edited})
@@ -137,16 +138,9 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
             bundles.update(index_bundles(stage, site, touched, snap["bundles"], keys, snap["others"], output,
                                          Problems(), store))
         timer.lap("search")
-        (store.folder / "writing").touch()  # a build killed while files are replaced is followed by a clean one
-        epoch = source_date_epoch()
-        for r in results.values():
-            for path in r["paths"]:
-                if epoch is not None:
-                    os.utime(stage / path, (epoch, epoch))
-                os.replace(stage / path, output / path)
-        for name in touched:
-            if bundles[name] != snap["bundles"].get(name):
-                swap_folder(stage / search.folder(name), output / search.folder(name), epoch)
+        (store.folder / "writing").touch()  # a build killed before the head is written is followed by a clean one
+        replaced = {search.folder(n) for n in touched if bundles[n] != snap["bundles"].get(n)}
+        swap_changes(stage, output, [p for r in results.values() for p in r["paths"]], replaced, set())
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     found.items.extend(problems)
@@ -170,37 +164,46 @@ def edition_problems(head: dict, snap: dict, ids: list[str], edited: list[str], 
     return problems + fresh
 
 
-def refresh_search(output: Path, store: Store, lock=None) -> bool:
+def refresh_search(output: Path, store: Store, lock=None, current=None) -> bool:
     """Index the search bundles a deferred quick rebuild left stale; True if any was put in place.
 
     Pagefind runs without `lock` (the preview goes on rebuilding meanwhile, from its own view of the pages);
-    the bundles are swapped in under it, unless a rebuild changed their pages in the meantime.
+    the bundles are put in place under it, and only if the site is still the one they were made from: no
+    rebuild changed their pages, and `current()` (the caller's own account of rebuilds) says so. Otherwise
+    nothing is touched, and the next refresh indexes the site as it is then.
     """
-    from .site import index_bundles, swap_folder
+    from .site import index_bundles
 
-    def current() -> tuple[dict | None, dict | None]:
+    def fresh() -> tuple[dict | None, dict | None]:
         head, snap = store.head(), _read(store.folder / SNAPSHOT)
         if not head or not snap or snap.get("serial") != head.get("serial") or not snap.get("stale"):
             return None, None
         return head, snap
 
-    head, snap = current()
+    head, snap = fresh()
     if snap is None or not search.available():
         return False
     touched = {name: snap["plan"][name] for name in snap["stale"] if name in snap["plan"]}
+    # A bundle whose pages are as when it was made needs no indexing, unless it is missing from the site.
+    before = {name: key for name, key in snap["bundles"].items() if live_bundle(output, name)}
     briefs = Briefs(snap["where"], store)
     site = Site(briefs, None, briefs.full, threads=snap["threads"])  # bundles need only the ids and threads
     stage = staging_folder(output)
     try:
-        made = index_bundles(stage, site, touched, snap["bundles"], snap["keys"], snap["others"], output,
-                             Problems(), store)
-        with lock or contextlib.nullcontext():
-            head, now = current()
-            if now is None or any(now["keys"][cid] != snap["keys"][cid] for ids in touched.values() for cid in ids):
+        made = index_bundles(stage, site, touched, before, snap["keys"], snap["others"], output, Problems(),
+                             store)
+        with lock or contextlib.nullcontext(), build_lock(output):
+            head, now = fresh()
+            if now is None or (current is not None and not current()) or \
+                    any(now["keys"][cid] != snap["keys"][cid] for ids in touched.values() for cid in ids):
                 return False  # the pages changed again: the next refresh indexes them
-            (store.folder / "writing").touch()
-            for name in touched:
-                swap_folder(stage / search.folder(name), output / search.folder(name), None)
+            indexed = [name for name in touched if (stage / search.folder(name)).is_dir()]
+            if indexed:
+                (store.folder / "writing").touch()
+            for name in indexed:
+                target = output / search.folder(name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                put_in_place(stage / search.folder(name), target)  # in one step: the site always has a bundle
             now["bundles"] = {**now["bundles"], **made}
             now["stale"] = [name for name in now["stale"] if name not in touched]
             keep(store, now)
@@ -208,7 +211,11 @@ def refresh_search(output: Path, store: Store, lock=None) -> bool:
             (store.folder / "writing").unlink(missing_ok=True)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return True
+    return bool(indexed)
+
+
+def live_bundle(output: Path, name: str) -> bool:
+    return (output / search.folder(name) / "pagefind.js").is_file()
 
 
 def keep(store: Store, snap: dict) -> None:

@@ -21,6 +21,7 @@ import ipaddress
 import json
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -83,6 +84,7 @@ class Addressed:
     any_ip: bool = False
 
     def host(self, value: str | None) -> bool:
+        """A Host header (name[:port]) names this preview."""
         value = (value or "").strip().lower()
         if value in self.hosts:
             return True
@@ -117,7 +119,7 @@ def refuse_foreign(handler: web.RequestHandler) -> None:
     if not ADDRESSED.host(request.host) or (origin is not None and not ADDRESSED.origin(origin)):
         handler.foreign = True
         raise web.HTTPError(403)
-    if handler.request.path == "/forcereload" and request.headers.get("Sec-Fetch-Site", "same-origin") not in (
+    if request.path == "/forcereload" and request.headers.get("Sec-Fetch-Site", "same-origin") not in (
             "same-origin", "none"):
         handler.foreign = True  # an image on another site must not reload the editor's pages
         raise web.HTTPError(403)
@@ -175,6 +177,7 @@ class Coalescing:
         self.cond = threading.Condition()
         self.asked = False
         self.running = False
+        self.stopped = False
         self.thread = threading.Thread(target=self._loop, name=name, daemon=True)
 
     @property
@@ -191,14 +194,22 @@ class Coalescing:
             self.cond.notify()
         self.changed()
 
+    def stop(self) -> None:
+        """Take no more work: the run under way, if any, is the last."""
+        with self.cond:
+            self.stopped = True
+            self.cond.notify()
+
     def _loop(self) -> None:
         while True:
             with self.cond:
-                while not self.asked:
+                while not self.asked and not self.stopped:
                     self.cond.wait()
             if self.delay:
                 time.sleep(self.delay)  # the rest of a save, and the files saved with it
             with self.cond:
+                if self.stopped:
+                    return
                 self.asked, self.running = False, True
             self.changed()
             try:
@@ -443,6 +454,20 @@ class Changes(FileSystemEventHandler, Watcher):
     def examine(self):
         return None, None
 
+    def stop(self) -> None:
+        """Stop watching, and let the rebuild and the search refresh under way finish (nothing of theirs, no
+        Pagefind run, is left writing into the preview's folder); a second Ctrl+C stops at once."""
+        self.observer.stop()
+        workers = (self.builder, self.searcher)
+        for worker in workers:
+            worker.stop()
+        if any(w.running for w in workers):
+            print("[serve] stopping once the rebuild or search refresh under way is done (Ctrl+C again: at once)",
+                  file=sys.stderr, flush=True)
+        for worker in workers:
+            if worker.thread.is_alive():
+                worker.thread.join()
+
     def report(self) -> None:
         with self.preview.status_lock:  # read and written together: a later state is never overwritten
             with self.guard:
@@ -526,6 +551,7 @@ def serve(content: Path, output: Path, host: str = "127.0.0.1", port: int = 8000
     if not is_loopback(host):
         print(f"[serve] warning: serving on {host}, reachable from other machines", file=sys.stderr)
     print(f"[serve] {preview.output} on {preview.base_url}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    signal.signal(signal.SIGTERM, interrupted)  # `kill` stops the preview as Ctrl+C does
     try:
         server.serve(root=str(preview.output), host=host, port=port, open_url_delay=None, restart_delay=0)
     except OSError as e:
@@ -533,4 +559,10 @@ def serve(content: Path, output: Path, host: str = "127.0.0.1", port: int = 8000
             print(f"[serve] error: port {port} on {host} is in use; try --port {port + 1}", file=sys.stderr)
             return 1
         raise
+    watcher.stop()
+    print("[serve] stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -280,7 +280,8 @@ def test_another_site_cannot_make_the_pages_reload(preview):
     base, content, site, port = preview
     assert get(port, "/forcereload", {"Sec-Fetch-Site": "cross-site"})[0] == 403
     assert get(port, "/forcereload", {"Sec-Fetch-Site": "same-site"})[0] == 403
-    assert get(port, "/forcereload") == (200, get(port, "/forcereload")[1], b"ok")
+    status, _, body = get(port, "/forcereload")  # the preview's own pages and tools may
+    assert (status, body) == (200, b"ok")
 
 
 def test_which_hosts_are_this_previews():
@@ -490,3 +491,25 @@ def test_a_note_edit_keeps_the_preview_address(tmp_path):
     assert f'<link rel="canonical" href="{address}/cables/07BEIJING6872/">' in (out / page).read_text()
     assert not build(content, clean, Problems(), preview=True, base_url=address).errors
     assert (out / page).read_bytes() == (clean / page).read_bytes()
+
+
+def test_a_stopped_preview_leaves_nothing_running(tmp_path):
+    """`kill` (SIGTERM) stops the preview as Ctrl+C does: the rebuild or search refresh under way ends first, so
+    no Pagefind run is left writing into the preview's folder, and no staging folder stays behind."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    preview = Served(content, tmp_path / "site", free_port(), tmp_path / "serve.log")
+    try:
+        preview.wait_until_up()
+        before = preview.changes()
+        quick_edit(content)
+        deadline = time.monotonic() + 30
+        while preview.changes() == before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        preview.proc.terminate()  # during the rebuild or the search refresh that follows it
+        assert preview.proc.wait(60) == 0
+    finally:
+        preview.stop()
+    assert "[serve] stopped" in preview.text() and "Traceback" not in preview.text()
+    assert not [p.name for p in preview.folder.iterdir() if p.name.startswith(".site-")]
+    assert not [p.name for p in (preview.folder / ".cache" / "site").iterdir() if p.name.startswith("view-")]
