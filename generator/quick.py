@@ -22,7 +22,7 @@ from .errors import Problems
 from .link import Site
 from .model import Brief, brief
 from .store import Store, digest, write_atomic
-from .write import build_lock, put_in_place, staging_folder
+from .write import build_lock, exchange, put_in_place, staging_folder
 
 SNAPSHOT = "quick.pickle"
 OVERLAY = "quick-overlay.pickle"
@@ -203,7 +203,9 @@ def refresh_search(output: Path, store: Store, lock=None, current=None) -> bool:
             for name in indexed:
                 target = output / search.folder(name)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                put_in_place(stage / search.folder(name), target)  # in one step: the site always has a bundle
+                if not (target.is_dir() and exchange(stage / search.folder(name), target)):
+                    put_in_place(stage / search.folder(name), target)
+                # Swapped in one step, the site always has a bundle; the old one goes with the stage, unlocked.
             now["bundles"] = {**now["bundles"], **made}
             now["stale"] = [name for name in now["stale"] if name not in touched]
             keep(store, now)
