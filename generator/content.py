@@ -226,9 +226,9 @@ def refused(path: Path, problems: Problems) -> bool:
         target = os.readlink(path)
     except OSError:
         target = "?"
-    problems.error(str(path), None, f"a symbolic link (to {target}) is refused: content/ must hold the files "
-                                    "themselves, not links to them (copy the file in), so that nothing from outside "
-                                    "it is published")
+    problems.error(str(path), None, f"a symbolic link (to {target}) is refused: the content folder must hold "
+                                    "the files themselves, not links to them (copy the file in), so that nothing "
+                                    "from outside it is published")
     return True
 
 

@@ -758,5 +758,5 @@ def test_a_symbolic_link_inside_content_is_refused_too(tmp_path):
     (content / "pages" / "about.md").symlink_to("how-to-read.md")
     r = run("check", "--content", str(content), "--output", str(tmp_path / "site"))
     assert r.returncode == 1, r.stderr
-    assert (f"{content / 'pages' / 'about.md'}: error: a symbolic link (to how-to-read.md) is refused: content/ "
+    assert (f"{content / 'pages' / 'about.md'}: error: a symbolic link (to how-to-read.md) is refused: the content folder "
             "must hold the files themselves") in r.stderr, r.stderr
