@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from livereload import Server
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.watcher import Watcher
-from tornado import netutil, web
+from tornado import web
 from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -479,12 +479,21 @@ class Changes(FileSystemEventHandler, Watcher):
         if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
             return
         path = os.fsdecode(getattr(event, "dest_path", "") or event.src_path)
-        if IGNORED.search(os.path.basename(path)):
+        if not self.read_by_builds(path):
             return
         with self.guard:
             self.paths.append(path)
             self.seen += 1
         self.builder.ask()
+
+    def read_by_builds(self, path: str) -> bool:
+        """Not an editor's scratch file, nor in a hidden folder (a build skips those, e.g. .git/)."""
+        if IGNORED.search(os.path.basename(path)):
+            return False
+        for folder in self.folders:
+            if path.startswith(str(folder) + os.sep):
+                return not any(part.startswith(".") for part in Path(path[len(str(folder)) + 1:]).parts)
+        return True
 
     def rebuild(self) -> None:
         with self.guard:
@@ -516,27 +525,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def cannot_listen(host: str, port: int) -> str | None:
-    """Why the preview could not listen on host:port (before anything is built), or None."""
-    try:
-        sockets = netutil.bind_sockets(port, host)
-    except OSError as e:
-        if e.errno == errno.EADDRINUSE:
-            return f"port {port} on {host} is in use; try --port {port + 1}"
-        return f"cannot listen on {host} port {port}: {e.strerror or e}"
-    for s in sockets:
-        s.close()
-    return None
-
-
 def serve(content: Path, output: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build once into the preview's folder, then serve it and rebuild when content/, templates/ or the
     assets change. `output` is left as it is: the preview only takes its folder's name from it."""
     global PREVIEW, ADDRESSED
-    why = cannot_listen(host, port)
-    if why:
-        print(f"[serve] error: {why}", file=sys.stderr)
-        return 1
     preview = PREVIEW = Preview(content, preview_folder(output), local_address(host, port))
     ADDRESSED = Addressed(allowed_hosts(host, port), port, any_ip=host in ANY_ADDRESS)
     preview.folder.mkdir(parents=True, exist_ok=True)

@@ -513,3 +513,22 @@ def test_a_stopped_preview_leaves_nothing_running(tmp_path):
     assert "[serve] stopped" in preview.text() and "Traceback" not in preview.text()
     assert not [p.name for p in preview.folder.iterdir() if p.name.startswith(".site-")]
     assert not [p.name for p in (preview.folder / ".cache" / "site").iterdir() if p.name.startswith("view-")]
+
+
+def test_files_no_build_reads_are_not_changes(served):
+    """Editors' scratch files and anything in a hidden folder (.git/, an editor's backups) start no rebuild."""
+    before = served.changes()
+    hidden = served.content / ".git" / "objects"
+    hidden.mkdir(parents=True)
+    try:
+        (hidden / "ab.yaml").write_text("x: 1\n")
+        (served.content / "annotations" / ".07BEIJING3239.yaml.swp").write_text("x")
+        (served.content / "annotations" / "07BEIJING3239.yaml~").write_text("x")
+        time.sleep(0.5)
+        assert served.changes() == before
+    finally:
+        shutil.rmtree(served.content / ".git")
+        for name in (".07BEIJING3239.yaml.swp", "07BEIJING3239.yaml~"):
+            (served.content / "annotations" / name).unlink()
+    time.sleep(0.3)
+    assert served.changes() == before
