@@ -14,7 +14,9 @@ import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,12 +71,24 @@ def available() -> bool:
     return executable() is not None
 
 
+def _die_with_build() -> list[str]:
+    """A launcher that has Linux end Pagefind when the build that started it is killed (else a killed build
+    leaves it writing into a staging folder). setpriv (util-linux) sets the signal and runs Pagefind in its
+    place; subprocess's preexec_fn could do the same, but is unsafe in a process with threads (the preview)."""
+    launcher = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [launcher, "--pdeathsig", "KILL", "--"] if launcher else []
+
+
+DIE_WITH_BUILD = _die_with_build()
+
+
 def index(site: Path, bundle: Path | None = None) -> IndexReport:
     """Index the pages under `site` into a bundle (site/pagefind/ by default); raise SearchIndexError with
     Pagefind's words on failure."""
     start = time.perf_counter()
     bundle = bundle or site / BUNDLE
-    cmd = [executable() or "pagefind", "--site", str(site), "--output-path", str(bundle), "--silent"]
+    cmd = [*DIE_WITH_BUILD, executable() or "pagefind", "--site", str(site), "--output-path", str(bundle),
+           "--silent"]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as e:

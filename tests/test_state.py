@@ -489,3 +489,35 @@ def test_a_template_edit_then_an_incremental_build_equals_a_clean_build(built_on
     clean = tmp_path / "clean"
     assert not build(content, clean, Problems(), cache_dir=tmp_path / "clean-cache").errors
     assert tree(out) == tree(clean)
+
+
+def test_pagefind_ends_with_a_killed_build(tmp_path):
+    """A build killed while Pagefind indexes leaves no Pagefind writing into its staging folder."""
+    from generator import search
+    if not search.DIE_WITH_BUILD:
+        pytest.skip("setpriv is not on this machine: Pagefind cannot be tied to the build")
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text(f"#!/bin/sh\necho $$ > {tmp_path}/pid\nexec sleep 60\n")
+    slow.chmod(0o755)
+    (tmp_path / "pages").mkdir()
+    build_ = subprocess.Popen([sys.executable, "-c", (
+        "import sys; from pathlib import Path; from generator import search\n"
+        f"search.executable = lambda: {str(slow)!r}\n"
+        f"search.index(Path({str(tmp_path / 'pages')!r}))")], cwd=ROOT)
+    pid_file = tmp_path / "pid"
+    for _ in range(200):
+        if pid_file.exists() and pid_file.read_text().strip():
+            break
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    build_.kill()
+    build_.wait()
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("Pagefind went on after the build that started it was killed")
