@@ -265,8 +265,12 @@ def test_a_message_names_the_content_folder_read(tmp_path):
     content = tmp_path / "edition"
     shutil.copytree(ROOT / "tests" / "bad_content", content)
     r = run("check", "--content", str(content))
-    assert f"TAGS code KXYZ has no expansion in {content}/tags.csv" in r.stderr, r.stderr
+    # The folder has no tags.csv: the message names the one read, the generator's own.
+    assert "TAGS code KXYZ has no expansion in the generator's tags.csv" in r.stderr, r.stderr
     assert "content/tags.csv" not in r.stderr
+    shutil.copy(ROOT / "content" / "tags.csv", content / "tags.csv")
+    r = run("check", "--content", str(content))
+    assert f"TAGS code KXYZ has no expansion in {content}/tags.csv" in r.stderr, r.stderr
 
 
 # --- the file system refuses ------------------------------------------------------------------------
