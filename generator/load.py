@@ -27,7 +27,7 @@ def cable_files(paths: Iterable[Path], problems: Problems | None = None,
     links = problems if refuse_links is not False else None
     for path in paths:
         if path.is_dir():
-            yield from _walk(str(path), problems, links)
+            yield from _walk(str(path), problems, links, whole=path.name == CABLES_FOLDER)
         else:
             yield path
 
@@ -36,11 +36,16 @@ EDITORIAL_FOLDERS = {"annotations", "pages", "threads"}
 """Subfolders of a content folder that hold the editorial layer, never cables."""
 
 
-def _walk(folder: str, problems: Problems | None, links: Problems | None) -> Iterator[Path]:
-    """A folder's cable files (hidden names skipped); its subfolders' only where it holds none of its own, as a
-    mirror's cable/YYYY/MM/ tree does. A folder of cable files keeps beside them what is not part of the set (a
-    corpus's raw_html/ copies, a content folder's notes): those subfolders are named, not read. With `links`,
-    links are refused. build, check, inspect and import all read a folder so."""
+CABLES_FOLDER = "cables"
+"""The folder of a content folder that holds its cables: read whole, subfolders and all."""
+
+
+def _walk(folder: str, problems: Problems | None, links: Problems | None, whole: bool = False) -> Iterator[Path]:
+    """A folder's cable files (hidden names skipped), and its subfolders' where it is `whole` (a content
+    folder's cables/) or holds no cable file of its own (a mirror's cable/YYYY/MM/ tree). Any other folder of
+    cable files may keep beside them what is not part of the set (a corpus's raw_html/ copies, a content
+    folder's notes): those subfolders are named, not read. With `links`, links are refused. build, check,
+    inspect and import all read a folder so."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as e:
@@ -68,14 +73,14 @@ def _walk(folder: str, problems: Problems | None, links: Problems | None) -> Ite
         elif cable:
             own = True
             yield Path(e.path)
-    if own:
+    if own and not whole:
         for sub in below:
             if problems is not None and os.path.basename(sub) not in EDITORIAL_FOLDERS:
                 problems.add(sub, None, "not read: the folder above it holds cable files of its own, and its "
                                         "subfolders are left alone; name this folder to read it")
         return
     for sub in below:
-        yield from _walk(sub, problems, links)
+        yield from _walk(sub, problems, links, whole)
 
 
 def read_cables(paths: Iterable[Path], problems: Problems) -> Iterator[Cable]:

@@ -58,10 +58,14 @@ def test_a_mirror_tree_is_read_below_where_it_holds_no_files(tmp_path):
     assert out.counts["imported"] == 2
 
 
-def test_a_content_folder_reads_its_cables_folder_and_leaves_the_notes_unnamed(tmp_path):
+def test_a_content_folder_reads_its_cables_folder_whole(tmp_path):
+    """content/cables/ is the editor's: sorted into subfolders or not, every cable in it is read, by all."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
+    (content / "cables" / "2007").mkdir()
+    shutil.move(content / "cables" / SEED_3239.name, content / "cables" / "2007" / SEED_3239.name)
     found = build(content, tmp_path / "site", Problems(), index_search=False)
     assert not [p for p in found if "not read" in p.message]
-    ids, _ = inspected(content / "cables")
-    assert sorted(ids) == ["07BEIJING3239", "07BEIJING6872"]
+    assert sorted(p.name for p in (tmp_path / "site" / "cables").iterdir()) == ["07BEIJING3239", "07BEIJING6872"]
+    ids, problems = inspected(content / "cables")
+    assert sorted(ids) == ["07BEIJING3239", "07BEIJING6872"] and not problems
