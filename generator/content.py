@@ -22,7 +22,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import Problems
-from .readers import decode, first_non_utf8_line, utf16_codec
+from .readers import decode, first_non_utf8_line, utf16_codec, without_waiting
 
 MAX_EDITORIAL_BYTES = 10 * 1024 * 1024
 """Largest editorial file read (the whole glossary of a large edition is a few hundred KB); a larger one is
@@ -87,7 +87,7 @@ def read_text(path: Path, problems: Problems) -> str | None:
         return None
     where = str(path)
     try:
-        with open(path, "rb") as f:
+        with open(path, "rb", opener=without_waiting) as f:
             info = os.fstat(f.fileno())
             if stat.S_ISDIR(info.st_mode):
                 problems.error(where, None, "a folder where a file is expected; it is not read")

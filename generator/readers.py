@@ -13,6 +13,7 @@ import html
 import io
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -145,11 +146,22 @@ def sniff(head: bytes) -> str:
 
 # --- reading files ------------------------------------------------------------------------------
 
+NOT_A_FILE = "not a regular file (a pipe or a device); it is not read"
+
+
+def without_waiting(path: str, flags: int) -> int:
+    """An opener for open(): a named pipe opened to read would wait for a writer for good, and stop the build."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def read_path(path: Path) -> Iterator[Document]:
     """Yield the Documents of one file; raise CableError when it cannot be read at all."""
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
+        with open(path, "rb", opener=without_waiting) as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise CableError(NOT_A_FILE)
+            size = info.st_size
             head = f.read(65536)
     except OSError as e:
         raise CableError(f"cannot read the file: {e.strerror or e}")
@@ -172,10 +184,12 @@ def read_path(path: Path) -> Iterator[Document]:
 
 def refused_file(path: Path) -> str | None:
     """Why a file is not read at all, from its size and first bytes alone (see `refusal`), or None."""
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
+    with open(path, "rb", opener=without_waiting) as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return NOT_A_FILE
         head = f.read(65536)
-    return refusal(size, head)
+    return refusal(info.st_size, head)
 
 
 def refusal(size: int, head: bytes) -> str | None:

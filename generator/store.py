@@ -241,7 +241,8 @@ def scan(content_dir: Path) -> dict[str, tuple | None]:
     for _ in range(SETTLE_ROUNDS):
         if not fresh:
             break
-        time.sleep(max(0, max(fresh.values()) + RACY_NS - time.time_ns()) / 1e9)
+        # At most one tick: a stamp in the future (a clock set wrong) is not waited for, it stays racy.
+        time.sleep(min(RACY_NS, max(0, max(fresh.values()) + RACY_NS - time.time_ns())) / 1e9)
         now = time.time_ns()
         for path in list(fresh):
             try:

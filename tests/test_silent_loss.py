@@ -667,3 +667,60 @@ def test_two_threads_at_the_same_address_are_named(content):
     assert problems == [f"{content / THREAD}: error: the thread would be published at threads/scrs-beijing-2007/, "
                         f"as {copy} is; it is left out: rename one"]
     assert list(c.threads) == ["scrs-beijing-2007"]
+
+
+# --- found by breaking the code on purpose (a mutation sweep of #16's safety code) --------------------
+
+@pytest.mark.parametrize("name", ["glossary.yaml", "tags.csv", str(ANNOTATION), "pages/about.md",
+                                  "cables/pipe.txt"])
+def test_a_pipe_in_content_is_one_error_and_never_blocks(content, tmp_path, name):
+    """A named pipe (mkfifo) where a file is expected: opening it to read waits for a writer that never comes,
+    so `check`, `build` and `inspect` used to hang for good. It is refused, and everything else is read."""
+    path = content / name
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    for args in (["check", "--content", str(content)],
+                 ["build", "--content", str(content), "--output", str(tmp_path / "site"), "--no-search"],
+                 ["inspect", str(content / "cables")]):
+        try:
+            r = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=ROOT, capture_output=True,
+                               text=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"{args[0]} blocked on the pipe {path}") from None
+        assert "Traceback" not in r.stderr, r.stderr
+        lines = [ln for ln in r.stderr.splitlines() if ln.startswith(f"{path}:")]
+        if args[0] == "inspect" and not name.startswith("cables/"):
+            assert lines == [], r.stderr
+            continue
+        assert len(lines) == 1 and "not a regular file" in lines[0], r.stderr
+    assert (tmp_path / "site" / "cables" / "07BEIJING3239" / "index.html").is_file()
+
+
+def test_a_file_one_byte_over_the_limit_is_refused_and_one_at_it_is_read(tmp_path):
+    """The limit is the limit: a cable padded to exactly MAX_CABLE_BYTES is read, one byte more is refused."""
+    folder = tmp_path / "cables"
+    folder.mkdir()
+    text = SEED_3239.read_bytes()
+    at, over = folder / "at.txt", folder / "over.txt"
+    at.write_bytes(text + b"\n" * (readers.MAX_CABLE_BYTES - len(text)))
+    over.write_bytes(text.replace(b"07BEIJING3239", b"07BEIJING3240") +
+                     b"\n" * (readers.MAX_CABLE_BYTES + 1 - len(text)))
+    problems = Problems()
+    entries = read_collection([folder], problems, Store(tmp_path / "cache"), {}, [], show=False)
+    assert [b.id for e in entries.values() for b in e["briefs"]] == ["07BEIJING3239"]
+    assert [str(p) for p in problems.errors] == [f"{over}: error: the file is 10 MB, far larger than any cable "
+                                                 "(limit 10 MB); split it or import it as a cables.csv"]
+
+
+def test_a_file_of_nul_bytes_is_not_taken_for_utf16(content, tmp_path):
+    """What a crash leaves of a file (its size, in zeros): NUL on both sides of every pair is not UTF-16 text."""
+    zeros = b"\x00" * 4096
+    assert readers.decode(zeros)[1] != "utf-16-le" and readers.decode(zeros)[1] != "utf-16-be"
+    (content / "glossary.yaml").write_bytes(zeros)
+    _, problems = loaded(content)
+    assert problems and not [p for p in problems if "UTF-16" in p], problems
+    path = tmp_path / "zeros.txt"
+    path.write_bytes(zeros)
+    problems = Problems()
+    assert list(read_file(path, problems)) == []
+    assert [str(p) for p in problems] == [f"{path}: error: the file is binary (it contains NUL bytes), not cable text"]

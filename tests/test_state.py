@@ -521,3 +521,307 @@ def test_pagefind_ends_with_a_killed_build(tmp_path):
     else:
         os.kill(pid, signal.SIGKILL)
         pytest.fail("Pagefind went on after the build that started it was killed")
+
+
+# --- found by breaking the code on purpose (a mutation sweep of #16's safety code) --------------------
+
+@pytest.mark.parametrize("cid", ["07X/../../../ESCAPED1", "07A.1", "07BEIJING/6872", "07BEIJING.6872"])
+def test_an_id_that_has_the_shape_of_one_around_a_path_is_refused(tmp_path, cid):
+    """Digits first and a number last, with a path between: still not an id, in any format."""
+    for name, data in hostile_files(cid).items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        problems = Problems()
+        assert list(read_file(path, problems)) == [], (name, cid)
+        assert any("not a cable id" in p.message for p in problems.errors), (name, [str(p) for p in problems])
+
+
+@pytest.mark.parametrize("given", ["07beijing6872", "07 BEIJING 6872", " 07BEIJING6872 "])
+def test_an_id_written_loosely_is_read_as_its_canonical_form(tmp_path, given):
+    """The check applies to the id the site uses, not to the publisher's spelling of it."""
+    for name, data in hostile_files(given).items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        problems = Problems()
+        assert [c.id for c in read_file(path, problems)] == ["07BEIJING6872"], (name, [str(p) for p in problems])
+        assert not problems.errors, (name, [str(p) for p in problems])
+
+
+def test_the_store_refuses_a_key_that_is_not_a_hash(tmp_path):
+    """Keys name files of the cache: one that is a hash followed by a path is refused, not followed."""
+    from generator.store import Store
+    store = Store(tmp_path / "cache")
+    good = "ab" * 32
+    store.save(good, "parse")
+    assert store.load(good) == "parse"
+    for key in (good + "/../../../../escaped", good + "x", good[:-1], "../" + good, good.upper()):
+        with pytest.raises(ValueError):
+            store.save(key, "parse")
+        with pytest.raises(ValueError):
+            store.has(key)
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [f"{good}.pickle"]
+
+
+def test_a_file_that_keeps_changing_through_the_scan_is_read_again_by_the_next_build(tmp_path):
+    """Saved over and over while the scan waits for it to settle: its mark is one no later scan equals, so the
+    stamp of a file still being written never stands for its bytes."""
+    import threading
+    from generator.store import is_racy, scan
+    folder = tmp_path / "content"
+    folder.mkdir()
+    busy, calm = folder / "glossary.yaml", folder / "people.yaml"
+    calm.write_text("calm: {}\n")
+    past = time.time_ns() - 10**10
+    os.utime(calm, ns=(past, past))
+    stop = threading.Event()
+
+    def keep_saving() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            busy.write_text(f"saved: {n}\n")
+            time.sleep(0.002)
+    saver = threading.Thread(target=keep_saving)
+    busy.write_text("saved: 0\n")
+    saver.start()
+    try:
+        marks = scan(folder)
+    finally:
+        stop.set()
+        saver.join()
+    assert is_racy(marks[str(busy)]), marks
+    assert not is_racy(marks[str(calm)])
+    assert scan(folder)[str(busy)] != marks[str(busy)]
+
+
+def test_a_file_stamped_in_the_future_does_not_stall_the_build(tmp_path):
+    """A clock set wrong, an archive from such a machine, `touch -d tomorrow`: the scan and the read wait for a
+    file's clock tick to pass, never until the time its stamp names (an hour here, a day as well)."""
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    future = time.time_ns() + 3600 * 10**9
+    for path in (content / "glossary.yaml", content / "cables" / SEED_6872.name):
+        os.utime(path, ns=(future, future))
+    cmd = [sys.executable, "build.py", "--content", str(content), "--out", str(out), "--quiet", "--no-search"]
+    for _ in range(2):  # the first build reads the files, the second scans them against its record
+        run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert (out / "cables" / "07BEIJING6872" / "index.html").is_file()
+
+
+def test_a_parse_is_never_kept_under_the_key_of_other_bytes(tmp_path, monkeypatch):
+    """Saved between the hash and the read: the parse of the new bytes must not stay in the cache under the hash
+    of the old ones, even when the build stops before it tidies the cache (here --strict refuses it). Else the
+    old bytes, put back, show the new text."""
+    from generator import load
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    cable = content / "cables" / SEED_6872.name
+    old = cable.read_bytes()
+    past = time.time_ns() - 10**10
+    os.utime(cable, ns=(past, past))
+    real = load.file_key
+
+    def hash_then_save(path):
+        key = real(path)
+        if path == cable and b"W0RKSHOP" not in cable.read_bytes():
+            cable.write_bytes(old.replace(b"WORKSHOP", b"W0RKSHOP", 1))  # the editor saves just then
+        return key
+    monkeypatch.setattr(load, "file_key", hash_then_save)
+    settings = content / "site.yaml"
+    good = settings.read_text(encoding="utf-8")
+    settings.write_text(good + "subtitel: a typo, one warning\n", encoding="utf-8")
+    assert build(content, out, Problems(), strict=True).errors  # refused: nothing written, the cache kept
+    assert not out.exists()
+    monkeypatch.undo()
+    cable.write_bytes(old)  # the editor undoes the edit
+    settings.write_text(good, encoding="utf-8")
+    assert not build(content, out, Problems()).errors
+    page = (out / "cables" / "07BEIJING6872" / "index.html").read_text(encoding="utf-8")
+    assert "W0RKSHOP" not in page and "WORKSHOP" in page
+
+
+def test_a_build_stopped_between_its_swap_and_its_record_is_not_taken_for_the_last_one(tmp_path, monkeypatch):
+    """Killed after the new site is in place, before the cache records it: the record still describes the site
+    before. Files then put back as they were (cp -p: same bytes, same time, same inode) must not make the next
+    build say "nothing changed" over a site that shows the edit."""
+    from generator.store import Store
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    assert not build(content, out, Problems(), index_search=False).errors
+    before = tree(out)
+    note, cable = content / "annotations" / "07BEIJING6872.yaml", content / "cables" / SEED_3239.name
+    backups = {path: tmp_path / f"backup-{path.name}" for path in (note, cable)}
+    for path, backup in backups.items():
+        shutil.copy2(path, backup)
+    _replace_once(note, "workshop", "Workshop")
+    cable.write_bytes(cable.read_bytes())  # saved unchanged: not a note edit alone, so the full incremental build
+
+    def killed(self, manifest):
+        raise Crash
+    monkeypatch.setattr(Store, "finish", killed)
+    with pytest.raises(Crash):
+        build(content, out, Problems(), index_search=False)
+    monkeypatch.undo()
+    assert tree(out) != before, "the edit was not swapped in: the test tests nothing"
+    for path, backup in backups.items():
+        shutil.copy2(backup, path)  # in place, with its time: each file is as the record knows it
+    assert not build(content, out, Problems(), index_search=False).errors
+    assert tree(out) == before
+
+
+def test_a_note_edit_stopped_at_any_file_operation_leaves_the_previous_site(tmp_path, monkeypatch):
+    """The quick rebuild of one cable's folder, stopped at each of its renames, links and removals in turn: the
+    site is the previous build or the next, whole, every time (one folder exchanged, never emptied first)."""
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    note = content / "annotations" / "07BEIJING6872.yaml"
+    original = note.read_text(encoding="utf-8")
+    assert not build(content, out, Problems(), index_search=False).errors
+    old = tree(out)
+    note.write_text(original.replace("workshop", "Workshop", 1), encoding="utf-8")
+    assert not build(content, tmp_path / "clean", Problems(), index_search=False, cache_dir=tmp_path / "c2").errors
+    new = tree(tmp_path / "clean")
+    assert new != old
+    note.write_text(original, encoding="utf-8")
+    assert not build(content, out, Problems(), index_search=False).errors
+    for after in range(1, 200):
+        note.write_text(original.replace("workshop", "Workshop", 1), encoding="utf-8")
+        calls = {"n": 0}
+
+        def counted(real):
+            def op(*args, **kwargs):
+                calls["n"] += 1
+                if calls["n"] == after:
+                    raise Crash
+                return real(*args, **kwargs)
+            return op
+        for name in ("replace", "rename", "link", "unlink", "rmdir"):
+            monkeypatch.setattr(os, name, counted(getattr(os, name)))
+        try:
+            build(content, out, Problems(), index_search=False)
+            stopped = False
+        except Crash:
+            stopped = True
+        monkeypatch.undo()
+        assert tree(out) in (old, new), f"stopped at operation {after}: the site is neither the previous build nor the next"
+        if not stopped:
+            assert last_build(out)["result"] == "built (notes only)" and tree(out) == new
+            break
+        note.write_text(original, encoding="utf-8")
+        assert not build(content, out, Problems(), index_search=False).errors
+        assert tree(out) == old
+    else:
+        raise AssertionError("the build never ended")
+    assert after > 3, "the quick rebuild made too few file operations to test"
+
+
+KILLED_AT_A_SWAP_RENAME = r'''
+import os, sys
+from pathlib import Path
+from generator import write
+from generator.errors import Problems
+from generator.site import build
+
+content, out, at = Path(sys.argv[1]), Path(sys.argv[2]).resolve(), int(sys.argv[3])
+write._RENAMEAT2 = None  # a platform without an exchange: the site goes in by two renames
+real, seen = os.replace, [0]
+
+def replace(src, dst, *args, **kwargs):
+    if out in (Path(src).resolve(), Path(dst).resolve()):
+        seen[0] += 1
+        if seen[0] == at:
+            os._exit(9)  # killed just before this rename
+    return real(src, dst, *args, **kwargs)
+
+os.replace = replace
+build(content, out, Problems(), index_search=False)
+'''
+
+
+@pytest.mark.parametrize("at", [1, 2])
+def test_without_an_exchange_a_build_killed_between_its_renames_leaves_the_previous_site(tmp_path, at):
+    """Where the system cannot exchange two folders, the old site is renamed aside, then the new one into place.
+    Killed before either rename, the next build finds the previous site in place or puts it back; never gone."""
+    from generator.write import clear_leftovers
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    assert not build(content, out, Problems(), index_search=False).errors
+    old = tree(out)
+    _edit_cable(content)
+    assert not build(content, tmp_path / "clean", Problems(), index_search=False, cache_dir=tmp_path / "c2").errors
+    new = tree(tmp_path / "clean")
+    killed = subprocess.run([sys.executable, "-c", KILLED_AT_A_SWAP_RENAME, str(content), str(out), str(at)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert killed.returncode == 9, killed.stderr
+    with build_lock(out):
+        clear_leftovers(out.resolve())  # what the next build does first (another process: the pid is not ours)
+    assert out.is_dir(), "the previous site is gone"
+    assert tree(out) in (old, new)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".site-new-", ".site-old-"))]
+    assert not build(content, out, Problems(), index_search=False).errors
+    assert tree(out) == new
+
+
+def test_pages_beside_the_cables_are_checked_again_where_they_are_written(tmp_path, monkeypatch):
+    """Were a slug to let a path through (an origin that is one, from a cables.csv), the origin's page is still
+    refused, not written outside the site."""
+    from generator import pages
+    monkeypatch.setattr(pages, "slug", lambda text: text)
+    project = tmp_path / "project"
+    content = project / "content"
+    shutil.copytree(ROOT / "content", content)
+    header, _, body = SEED_6872.read_text(encoding="utf-8").partition("\n\n")
+    row = [_csv_field(v) for v in ("1", "10/29/2007 5:48", "07BEIJING6872", "../../../ESCAPED2", "UNCLASSIFIED", "",
+                                   header, body)]
+    (content / "cables" / SEED_6872.name).unlink()
+    (content / "cables" / "cables.csv").write_text(",".join(row) + "\n", encoding="utf-8")
+    try:
+        found = build(content, project / "site", Problems(), index_search=False)
+    except UnsafePath:
+        found = None  # stopped before anything was swapped in: also safe
+    assert found is None or [p for p in found if "refused to write" in p.message]
+    assert [str(p) for p in tmp_path.rglob("*ESCAPED*")] == []
+
+
+def test_a_path_in_a_damaged_record_is_not_followed(tmp_path):
+    """The cache's record names the files of the last build, which the next one removes where their cable went:
+    a path there that leads out of the site (a damaged or doctored cache) removes nothing outside it."""
+    import pickle
+    from generator.store import Store
+    project = tmp_path / "project"
+    content = seed_content(project)
+    out = project / "site"
+    assert not build(content, out, Problems(), index_search=False).errors
+    victim = tmp_path / "victim" / "x"
+    victim.mkdir(parents=True)
+    store = Store(default_folder(out))
+    manifest = pickle.loads((store.folder / "manifest.pickle").read_bytes())
+    manifest["cables"]["07GONE1"] = {**manifest["cables"]["07BEIJING6872"], "paths": ["../../victim/x/index.html"]}
+    (store.folder / "manifest.pickle").write_bytes(pickle.dumps(manifest))
+    _edit_cable(content)
+    try:
+        build(content, out, Problems(), index_search=False)
+    except UnsafePath:
+        pass  # refused before anything moved
+    assert victim.is_dir()
+
+
+def test_removing_a_cable_another_cites_then_an_incremental_build_equals_a_clean_build(tmp_path):
+    """07BEIJING1840 cites 07BEIJING1760 in its REF line: the citing page links the reference while it is in
+    the edition, and must say it is not once it goes, though nothing of the citing cable changed."""
+    dev = need_shared("corpus", "dev")
+    content = seed_content(tmp_path)
+    for name in ("07BEIJING1760.txt", "07BEIJING1840.txt"):
+        shutil.copy(dev / name, content / "cables" / name)
+    out = tmp_path / "site"
+    assert not build(content, out, Problems(), index_search=False).errors
+    citing = (out / "cables" / "07BEIJING1840" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../cables/07BEIJING1760/"' in citing, "the reference is not linked: the test tests nothing"
+    shutil.move(content / "cables" / "07BEIJING1760.txt", tmp_path / "away.txt")
+    assert not build(content, out, Problems(), index_search=False).errors
+    assert last_build(out)["result"] == "built"
+    clean = tmp_path / "clean"
+    assert not build(content, clean, Problems(), index_search=False, cache_dir=tmp_path / "clean-cache").errors
+    mine, theirs = tree(out), tree(clean)
+    assert sorted(p for p in set(mine) | set(theirs) if mine.get(p) != theirs.get(p)) == []
