@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from generator.store import Store, default_folder
 from generator.write import Busy
 
 from .conftest import ROOT
+from .test_state import Crash, stop_at_operation
 
 
 def stand_in_index(site: Path, bundle: Path | None = None) -> search.IndexReport:
@@ -80,13 +80,6 @@ def stale(tmp_path, stand_in) -> Path:
     return base
 
 
-class Crash(BaseException):
-    """Stands for a kill, at a chosen file operation."""
-
-
-FILE_OPERATIONS = ("replace", "rename", "link", "unlink", "rmdir")
-
-
 def test_a_search_refresh_stopped_at_any_file_operation_leaves_a_whole_bundle(stale, tmp_path, monkeypatch):
     """The bundle is exchanged for the new one in one step: at no operation is the site without a bundle or
     with part of one (the refresh used to delete the old bundle, then rename the new one in)."""
@@ -96,30 +89,18 @@ def test_a_search_refresh_stopped_at_any_file_operation_leaves_a_whole_bundle(st
     assert refresh_search(ref / "site", Store(default_folder(ref / "site")))
     new = bundle_of(ref / "site")
     assert new != old
-    real = {name: getattr(os, name) for name in FILE_OPERATIONS}
     for after in range(1, 1000):
         work = tmp_path / f"w{after}"
         shutil.copytree(stale, work, symlinks=True)
         out = work / "site"
-        calls = {"n": 0}
-
-        def counted(name):
-            def op(*args, **kwargs):
-                calls["n"] += 1
-                if calls["n"] == after:
-                    raise Crash
-                return real[name](*args, **kwargs)
-            return op
-        for name in FILE_OPERATIONS:
-            monkeypatch.setattr(os, name, counted(name))
+        restore = stop_at_operation(monkeypatch, after)
         try:
             refresh_search(out, Store(default_folder(out)))
             stopped = False
         except Crash:
             stopped = True
         finally:
-            for name in FILE_OPERATIONS:
-                monkeypatch.setattr(os, name, real[name])
+            restore()
         now = bundle_of(out)
         assert now in (old, new), f"stopped at operation {after}: the bundle is neither the old nor the new"
         shutil.rmtree(work)

@@ -335,6 +335,32 @@ class Crash(BaseException):
     """Stands for a kill: raised from inside the build, at a chosen file operation."""
 
 
+FILE_OPERATIONS = ("replace", "rename", "link", "unlink", "rmdir")
+"""The calls that change a tree: a build stopped between two of them is what a kill can leave."""
+
+
+def stop_at_operation(monkeypatch, after: int):
+    """Make the `after`-th file operation from now on raise Crash; the function returned puts the operations
+    back (as monkeypatch.undo() does, without undoing the test's other patches)."""
+    calls = {"n": 0}
+    real = {name: getattr(os, name) for name in FILE_OPERATIONS}
+
+    def counted(real):
+        def op(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == after:
+                raise Crash
+            return real(*args, **kwargs)
+        return op
+    for name in FILE_OPERATIONS:
+        monkeypatch.setattr(os, name, counted(real[name]))
+
+    def restore() -> None:
+        for name in FILE_OPERATIONS:
+            monkeypatch.setattr(os, name, real[name])
+    return restore
+
+
 @pytest.mark.parametrize("after", [1, 3, 8, 20, 60, 150])
 def test_an_incremental_build_that_stops_at_any_file_operation_leaves_the_previous_site(tmp_path, monkeypatch,
                                                                                           after):
@@ -349,17 +375,7 @@ def test_an_incremental_build_that_stops_at_any_file_operation_leaves_the_previo
     clean = tmp_path / "clean"
     assert not build(content, clean, Problems(), index_search=False, cache_dir=tmp_path / "c2").errors
     new = tree(clean)
-    calls = {"n": 0}
-
-    def counted(real):
-        def op(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == after:
-                raise Crash
-            return real(*args, **kwargs)
-        return op
-    for name in ("replace", "rename", "link", "unlink", "rmdir"):
-        monkeypatch.setattr(os, name, counted(getattr(os, name)))
+    stop_at_operation(monkeypatch, after)
     with pytest.raises(Crash):
         build(content, out, Problems(), index_search=False)
     monkeypatch.undo()
@@ -687,17 +703,7 @@ def test_a_note_edit_stopped_at_any_file_operation_leaves_the_previous_site(tmp_
     assert not build(content, out, Problems(), index_search=False).errors
     for after in range(1, 200):
         note.write_text(original.replace("workshop", "Workshop", 1), encoding="utf-8")
-        calls = {"n": 0}
-
-        def counted(real):
-            def op(*args, **kwargs):
-                calls["n"] += 1
-                if calls["n"] == after:
-                    raise Crash
-                return real(*args, **kwargs)
-            return op
-        for name in ("replace", "rename", "link", "unlink", "rmdir"):
-            monkeypatch.setattr(os, name, counted(getattr(os, name)))
+        stop_at_operation(monkeypatch, after)
         try:
             build(content, out, Problems(), index_search=False)
             stopped = False
