@@ -100,7 +100,7 @@ def output_folder(text: str, content: Path) -> Path:
 
 def require_cables(content: Path) -> None:
     """Refuse a content folder that holds no cable file at all (an edition of nothing is a mistake)."""
-    from .load import CABLE_SUFFIXES, cable_files
+    from .load import CABLE_SUFFIXES, cable_files, is_cable_name
 
     folder = content / "cables"
     if folder.is_dir():
@@ -109,7 +109,7 @@ def require_cables(content: Path) -> None:
             return  # a folder that cannot be listed is the build's to report, with the rest
         where, why = folder, "no cable files in this folder"
     else:
-        if any(p.is_file() and p.suffix.lower() in CABLE_SUFFIXES for p in content.iterdir()):
+        if any(p.is_file() and is_cable_name(p.name) for p in content.iterdir()):
             return
         where, why = content, "no cables: neither a cables/ folder nor cable files here"
     endings = ", ".join(sorted(s for s in CABLE_SUFFIXES if s))

@@ -18,6 +18,13 @@ from .readers import CableRowError, read_path, refused_file
 
 CABLE_SUFFIXES = {".txt", ".html", ".htm", ".csv", ".md", ".text", ""}
 """File endings read as cables when a folder is walked (a file named directly is always read)."""
+EDITORIAL_FILES = {"tags.csv"}
+"""Files of a content folder that hold the editorial layer, never cables, though their ending is a cable file's."""
+
+
+def is_cable_name(name: str) -> bool:
+    """Whether a file of this name is read as a cable file when its folder is walked."""
+    return Path(name).suffix.lower() in CABLE_SUFFIXES and name not in EDITORIAL_FILES
 
 
 def cable_files(paths: Iterable[Path], problems: Problems | None = None,
@@ -60,7 +67,7 @@ def _walk(folder: str, problems: Problems | None, links: Problems | None, whole:
             is_dir = e.is_dir()
         except OSError:
             is_dir = False
-        cable = not is_dir and Path(e.name).suffix.lower() in CABLE_SUFFIXES
+        cable = not is_dir and is_cable_name(e.name)
         # The entry knows whether it is a link without another system call: 100,000 files cost nothing more.
         if e.is_symlink():
             if links is not None and (is_dir or cable):

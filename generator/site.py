@@ -27,7 +27,7 @@ from .annotations import Joined, Matcher, join
 from .content import Content, checked_base_url, load_content
 from .errors import Problem, Problems, as_built
 from .link import Site, link_site, people_forms
-from .load import CABLE_SUFFIXES, load_cable, read_collection
+from .load import is_cable_name, load_cable, read_collection
 from .markup import render as markdown
 from .outputs import cable_files as cable_outputs, mentions_of, other_pages, sitemaps
 from .pages import cable_extras, linker
@@ -49,7 +49,7 @@ def sources_of(content_dir: Path, problems: Problems) -> list[Path]:
     folder = content_dir / "cables"
     if folder.is_dir():
         return [folder]
-    if not any(p.is_file() and p.suffix.lower() in CABLE_SUFFIXES for p in content_dir.iterdir()):
+    if not any(p.is_file() and is_cable_name(p.name) for p in content_dir.iterdir()):
         problems.error(str(content_dir), None, "no cables: neither a cables/ folder nor cable files here")
         return []
     return [content_dir]

@@ -142,6 +142,20 @@ def test_broken_files_are_one_line_each_and_fail_strict(places, tmp_path, comman
     assert CLOSING.match(last), last
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_content_folder_of_editorial_files_and_no_cable_is_refused(tmp_path, command):
+    """The edition's own files, cables/ gone: tags.csv ends like a cables.csv, and was read as one (a build of no
+    cable, "tags.csv:1: no recognisable cable" among 19 warnings, exit status 0)."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("cables"))
+    r = run(command, "--content", str(content), "--output", str(tmp_path / "site"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.splitlines() == [f"{content}: error: no cables: neither a cables/ folder nor cable files here "
+                                     "(cable files end in .csv, .htm, .html, .md, .text, .txt or have no ending); "
+                                     "nothing was written"]
+    assert not (tmp_path / "site").exists()
+
+
 # --- commands ---------------------------------------------------------------------------------------
 
 def test_an_unknown_command_builds_nothing(tmp_path):

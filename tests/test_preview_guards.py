@@ -175,3 +175,23 @@ def test_a_rebuild_that_changes_no_page_lets_the_refresh_finish(stale, monkeypat
     before = bundle_of(out)
     assert refresh_search(out, store)
     assert during["done"] and not store.head()["stale"] and bundle_of(out) != before
+
+
+def test_a_content_folder_whose_cables_go_is_an_error_not_an_empty_site(tmp_path):
+    """cables/ renamed or removed while the preview runs (the command line checked it at the start): the rebuild
+    says there are no cables and the last good site stays; a build from Python says it too. The editorial files
+    left are not taken for cables (tags.csv ends in .csv: it was read as a cables.csv, and an edition of no
+    cable was built, with exit status 0)."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "site"
+    assert not build(content, out, Problems(), preview=True, index_search=False).errors
+    shutil.move(content / "cables", tmp_path / "cables-elsewhere")
+    no_cables = f"{content}: error: no cables: neither a cables/ folder nor cable files here"
+    found = build(content, out, Problems(), preview=True, index_search=False)
+    assert no_cables in [str(p) for p in found.errors]
+    assert not [p for p in found if p.path == str(content / "tags.csv")], [str(p) for p in found]
+    assert (out / "cables" / "07BEIJING3239" / "index.html").is_file()
+    found = build(content, tmp_path / "other", Problems(), index_search=False)
+    assert "no cables: neither a cables/ folder nor cable files here" in [p.message for p in found]
+    assert not [p for p in found if p.path == str(content / "tags.csv")], [str(p) for p in found]
