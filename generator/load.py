@@ -152,6 +152,8 @@ def _read_one(path: Path) -> dict:
             cables, found = parsed(store, key, path)
             stable = before == stamp(path)
         except OSError as e:
+            if isinstance(e.filename, str) and Path(e.filename).is_relative_to(store.folder):
+                raise  # the cache could not be written: a write's failure (see cli.write_failure), not the file's
             return {"stat": None, "key": None, "briefs": [], "people": [], "forms": forms_key,
                     "problems": [Problem(str(path), None, f"could not be read ({e.strerror})", "error")]}
         if stable:

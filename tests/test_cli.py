@@ -24,6 +24,7 @@ from generator.load import cable_files, read_cables
 from generator.store import default_folder
 
 from .conftest import CONTENT, ROOT, SEED_3239, SEED_6872
+from .preview_server import free_port
 from .test_bad_content import snapshot
 from .test_bad_input import run
 
@@ -484,3 +485,46 @@ def test_the_record_of_a_build_counts_its_cables(tmp_path):
     assert r.returncode == 0
     record = json.loads((default_folder(out) / "last-build.json").read_text())
     assert record["result"] == "built" and record["cables"] == 2 and record["pages"]["total"] == 25
+
+
+# --- found by breaking the code on purpose (a mutation sweep of #16's safety code) --------------------
+
+def test_a_warning_fails_check_and_inspect_with_strict(tmp_path):
+    """--strict turns a warning into a failure on every command, not only where a build refuses to write."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = content / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "subtitel: a typo, one warning\n", encoding="utf-8")
+    cp1252 = ROOT / "tests" / "bad_content" / "cables" / "cp1252.txt"  # read, with one warning
+    for args in (["check", "--content", str(content)], ["inspect", str(cp1252)]):
+        r = run(*args)
+        assert r.returncode == 0 and re.search(r"0 errors, 1 warning$", r.stderr), r.stderr
+        r = run(*args, "--strict")
+        assert r.returncode == 1 and re.search(r"0 errors, 1 warning$", r.stderr), r.stderr
+
+
+def test_check_counts_threads_in_words():
+    r = run("check", "--content", str(ROOT / "content"))
+    assert r.returncode == 0 and closing_of(r) == "2 cables, 1 thread checked: 0 errors, 0 warnings", r.stderr
+
+
+def test_a_folder_the_preview_cannot_make_is_one_line(tmp_path):
+    """An error of the file system that no check foresees (.cache is a file, so the preview's folder cannot be
+    made in it) is still one line and an exit status, not a traceback."""
+    (tmp_path / ".cache").write_text("a file where the cache folder goes\n")
+    r = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(ROOT / "content"),
+                        "--output", str(tmp_path / "site"), "--port", str(free_port())], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.splitlines() == [f"{tmp_path / '.cache' / 'preview-site'}: error: Not a directory"], r.stderr
+
+
+def test_a_cache_that_cannot_be_written_is_one_line_not_unreadable_cables(tmp_path):
+    """check keeps each parse in the cache beside the output; where it cannot (.cache is a file; a full or
+    read-only disk), that is the one line, naming the cache: every cable was said to be one that "could not be
+    read", with 20 errors in all."""
+    (tmp_path / ".cache").write_text("a file where the cache folder goes\n")
+    r = run("check", "--content", str(ROOT / "content"), "--output", str(tmp_path / "site"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    [line] = r.stderr.splitlines()
+    assert line.startswith(f"{tmp_path / '.cache'}/") and line.endswith(": error: Not a directory"), r.stderr

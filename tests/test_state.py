@@ -820,3 +820,23 @@ def test_removing_a_cable_another_cites_then_an_incremental_build_equals_a_clean
     assert not build(content, clean, Problems(), index_search=False, cache_dir=tmp_path / "clean-cache").errors
     mine, theirs = tree(out), tree(clean)
     assert sorted(p for p in set(mine) | set(theirs) if mine.get(p) != theirs.get(p)) == []
+
+
+TRY_THE_LOCK = ("import sys; from pathlib import Path; from generator.write import Busy, build_lock\n"
+                "try:\n    with build_lock(Path(sys.argv[1])):\n        print('taken')\n"
+                "except Busy as e:\n    print(e)")
+
+
+def test_every_build_of_a_long_running_process_holds_the_lock(tmp_path):
+    """The preview builds again and again in one process: each build takes the lock anew (the first one's end
+    must not leave the process believing it still holds it), so another process is refused during every one."""
+    out = tmp_path / "site"
+    for _ in range(3):
+        with build_lock(out):
+            other = subprocess.run([sys.executable, "-c", TRY_THE_LOCK, str(out)], cwd=ROOT, capture_output=True,
+                                   text=True, timeout=60)
+            assert other.stdout.strip() == f"another build of {out} is running (pid {os.getpid()}); wait for it to " \
+                                           "finish", other.stdout + other.stderr
+    other = subprocess.run([sys.executable, "-c", TRY_THE_LOCK, str(out)], cwd=ROOT, capture_output=True, text=True,
+                           timeout=60)
+    assert other.stdout.strip() == "taken"
