@@ -840,3 +840,28 @@ def test_every_build_of_a_long_running_process_holds_the_lock(tmp_path):
     other = subprocess.run([sys.executable, "-c", TRY_THE_LOCK, str(out)], cwd=ROOT, capture_output=True, text=True,
                            timeout=60)
     assert other.stdout.strip() == "taken"
+
+
+def test_a_quick_rebuild_stopped_between_its_swap_and_its_record_is_not_taken_for_the_last_one(tmp_path, monkeypatch):
+    """The same for the quick rebuild of an edited note: killed after the cable's folder is swapped in, before the
+    record, then the note put back with cp -p: the next build must not find "nothing changed"."""
+    from generator.store import Store
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    assert not build(content, out, Problems(), index_search=False).errors
+    before = tree(out)
+    note = content / "annotations" / "07BEIJING6872.yaml"
+    backup = tmp_path / "note-backup.yaml"
+    shutil.copy2(note, backup)
+    _replace_once(note, "workshop", "Workshop")
+
+    def killed(self, head):
+        raise Crash
+    monkeypatch.setattr(Store, "write_head", killed)
+    with pytest.raises(Crash):
+        build(content, out, Problems(), index_search=False)
+    monkeypatch.undo()
+    assert tree(out) != before, "the edit was not swapped in: the test tests nothing"
+    shutil.copy2(backup, note)
+    assert not build(content, out, Problems(), index_search=False).errors
+    assert tree(out) == before
