@@ -19,6 +19,19 @@ DTG = re.compile(
 DE_LINE = re.compile(
     r"^\s*DE\s+(?P<ri>[A-Z]{4,8})\s+#\s?(?P<num>\d{1,6})(?:/(?P<sec>\d{1,3}))?\s+(?P<day>\d{3})(?P<time>\d{4})\b"
 )
+# The publisher's rendering of the cable's time, where a partial extract carries no DTG: "Thursday, 07 March
+# 2002, 10:13" (UTC: on the 122 pages of ../shared that carry both, it agrees with the DTG to the minute) or
+# "Cable dated:2005-05-23T14:26:00".
+DATE_LINE = re.compile(
+    r"^\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+"
+    r"(?P<year>\d{4}),\s+(?P<hh>\d{2}):(?P<mm>\d{2})\s*$"
+)
+CABLE_DATED = re.compile(
+    r"^\s*Cable dated:\s*(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})[T ](?P<hh>\d{2}):(?P<mm>\d{2})(?::\d{2})?\s*$"
+)
+MONTH_NAMES = {m: i for i, m in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"], 1)}
 RELAY = re.compile(r"^\s*(?P<prec>[ZOPR]{2}|[ZOPR]{2}\s[ZOPR]{2})\s+(?P<ris>[A-Z]{4,8}(?:\s+[A-Z]{4,8})*)\s*$")
 SECURITY = re.compile(r"^\s*ZN[YR]\s+[A-Z]{5}(?:\s+ZZH)?\b")
 # Searched for, so tried only where a run of blanks starts ((?<!\s)), blanks taken possessively: tried at every
@@ -42,6 +55,10 @@ class Header:
     to: list[Recipient] = field(default_factory=list)
     info: list[Recipient] = field(default_factory=list)
     security: str | None = None
+    dated: str | None = None
+    """The publisher's date line as written (Thursday, 07 March 2002, 10:13), where the text has one."""
+    dated_time: str | None = None
+    """ISO 8601 UTC time of the date line."""
     notes: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -54,6 +71,22 @@ def dtg_time(m: re.Match) -> str | None:
         return None
     try:
         t = datetime(year, month, int(m.group("day")), int(m.group("hh")), int(m.group("mm")))
+    except ValueError:
+        return None
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def date_line_time(s: str) -> str | None:
+    """ISO 8601 UTC time of a publisher's date line, or None where the line is not one (or names no real day)."""
+    m = DATE_LINE.match(s) or CABLE_DATED.match(s)
+    if not m:
+        return None
+    month = m.group("month")
+    month_number = int(month) if month.isdigit() else MONTH_NAMES.get(month)
+    if not month_number:
+        return None
+    try:
+        t = datetime(int(m.group("year")), month_number, int(m.group("day")), int(m.group("hh")), int(m.group("mm")))
     except ValueError:
         return None
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -89,6 +122,11 @@ def parse_header(lines: list[tuple[int, str]]) -> Header:
         s = line.strip()
         if not s:
             continue
+        if not h.dated and ("day," in s[:11] or s.startswith("Cable dated")):
+            t = date_line_time(s)
+            if t:
+                h.dated, h.dated_time = s, t
+                continue
         if s.startswith("VZCZC") and not h.transmission_id:
             h.transmission_id = s.split()[0]
             block = None

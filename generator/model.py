@@ -185,6 +185,9 @@ class Cable:
     """The verbatim source."""
     subject_line: int | None = None
     """Source line of the SUBJECT line."""
+    aliases: tuple[str, ...] = ()
+    """Other ids the cable is known by: the publisher's malformed id (08SCTION02OF02SAOPAULO335) where the
+    banner confirmed its repair to `id`."""
 
 
 @dataclass(frozen=True, slots=True)

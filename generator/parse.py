@@ -33,7 +33,7 @@ BANNER = re.compile(
 )
 SECURITY_CLASS = {"UUUUU": "UNCLASSIFIED", "CCCCC": "CONFIDENTIAL", "SSSSS": "SECRET", "TTTTT": "TOP SECRET"}
 BANNER_PLACE = re.compile(
-    r"^[\s/A-Z]{0,40}?(?:SECTION\s+0*(?P<sec>\d+)\s+OF\s+0*(?P<of>\d+)\s+)?(?P<place>[A-Z][A-Z .'/-]{0,40}?[A-Z])\s+0*(?P<num>\d{1,6})(?!\d)"
+    r"^[\s/A-Z]{0,40}?(?:S(?:ECTION|CTION|ECTON|ECTIO|ECION)\s*0*(?P<sec>\d+)\s+OF\s+0*(?P<of>\d+)\s+)?(?P<place>[A-Z][A-Z .'/-]{0,40}?[A-Z])\s+0*(?P<num>\d{1,6})(?!\d)"
 )
 EO = re.compile(r"^\s*(?:E\s?\.\s?O\s?\.?|EO)\s*(?P<order>1\d{4})\s*:?\s*(?P<v>.*)$", re.I)
 TAGS = re.compile(r"^\s*TAGS?\s*:?\s+(?P<v>.*)$")
@@ -124,10 +124,21 @@ def locate_banner(lines: list[Line]) -> int | None:
     return banner_idx
 
 
+# An E.O. or TAGS field run on after other front-matter text ("... FOR ECON - TOM WHITE E.O. 12958: N/A").
+MIDLINE_FIELD = re.compile(r"(?<=\S)\s+(?=(?:E\.\s?O\.\s?1\d{4}\b|TAGS\s?:\s))")
+
+
 def split_inline_fields(lines: list[Line]) -> list[Line]:
     """Put fields that a damaged record ran together ("E.O. 12958: N/A TAGS: ...") on lines of their own."""
     out: list[Line] = []
+    in_body = False
     for num, s in lines[:200]:
+        in_body = in_body or bool(PARA_START.match(s))
+        if not in_body and ("E.O" in s or "TAGS" in s) and not field_of(s):
+            m = MIDLINE_FIELD.search(s)
+            if m:
+                out.append((num, s[: m.start()]))
+                s = s[m.end():]
         if field_of(s) or BANNER.match(s):
             parts = INLINE_FIELD.split(s)
             out.extend((num, p) for p in parts)
@@ -301,8 +312,20 @@ def parse_tags(text: str) -> tuple[list[str], list[str]]:
     return tags, repairs
 
 
+def glued_codes(parts: list[str]) -> bool:
+    """True for a split that reads as codes run together, not as a word cut into codes.
+
+    Codes are glued around a subject code of four letters (ECONCS, PGOVLO); a split into short codes
+    only is a word (RIGHTS: RI GH TS, PALESTINIAN: PAL ES TI NI AN). Two two-letter codes side by side
+    may as well be one four-letter code the tables lack (ECIN read as EC IN): no split is made then.
+    """
+    if not any(len(p) >= 4 for p in parts):
+        return False
+    return not any(len(a) == 2 and len(b) == 2 for a, b in zip(parts, parts[1:]))
+
+
 def split_glued(tok: str, known: frozenset[str]) -> list[str] | None:
-    """Split glued codes (PRELPGOV) when exactly one split into known codes exists."""
+    """Split glued codes (PRELPGOV) when exactly one split into known codes exists and it is not a word."""
     ways: list[list[str]] = []
 
     def walk(rest: str, acc: list[str]) -> None:
@@ -317,7 +340,7 @@ def split_glued(tok: str, known: frozenset[str]) -> list[str] | None:
                 walk(rest[k:], acc + [head])
 
     walk(tok, [])
-    return ways[0] if len(ways) == 1 and len(ways[0]) > 1 else None
+    return ways[0] if len(ways) == 1 and len(ways[0]) > 1 and glued_codes(ways[0]) else None
 
 
 REF_ITEM = re.compile(
@@ -505,6 +528,10 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
             if m:
                 h.dtg, h.created = s.strip(), dtg_time(m)
                 break
+    if h.dated_time and h.created and h.dated_time != h.created:
+        problems.add(path, None, f"the date line ({h.dated}) and the DTG ({h.dtg}) disagree; the DTG is followed")
+    elif h.dated_time and not h.created:
+        h.created = h.dated_time
 
     banner_line = lines[banner_idx][1] if has_banner else ""
     bm = BANNER.match(banner_line) if has_banner else None
@@ -534,6 +561,7 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
     text_id = None
     if pm and re.fullmatch(r"X+", pm.group("place").replace(" ", "")):
         pm = None  # a place redacted by the publisher's partners
+    bplace = plain_place(pm.group("place")) if pm else None
     spliced = bool(pm and h.station and h.station.message_number
                    and int(pm.group("num")) % 10000 != h.station.message_number % 10000)
     if spliced:
@@ -541,19 +569,26 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
                      f"the banner names message {int(pm.group('num'))} but the DE line names "
                      f"{h.station.message_number}: the record may join two cables; the header is followed")
     if pm and year is not None and not spliced:
-        text_id = make_id(year, pm.group("place"), pm.group("num"))
+        text_id = make_id(year, bplace, pm.group("num"))
     elif h.station and h.station.message_number and year is not None:
         place = banner_place_from_station(h)
         if place:
             text_id = make_id(year, place, h.station.message_number)
+    aliases: tuple[str, ...] = ()
     if meta.get("id"):
         cid, repaired = canonical_id(meta["id"])
-        if repaired and not is_canonical(meta["id"]):
+        junk = GLUED_JUNK.fullmatch(meta["id"])
+        if junk and text_id and text_id == junk.group("year") + junk.group("rest"):
+            cid, aliases = text_id, (meta["id"],)
+            problems.add(path, None, f"publisher id {meta['id']} repaired to {cid}, as the banner gives it")
+        elif junk:
+            cid = meta["id"]  # the banner does not confirm a repair: the publisher's id stands
+        elif repaired and not is_canonical(meta["id"]):
             problems.add(path, None, f"publisher id {meta['id']} repaired to {cid}")
     elif text_id:
         cid = text_id
     else:
-        cid = id_from_filename(path, pm)
+        cid = id_from_filename(path, bplace, pm.group("num") if pm else None)
         if cid:
             if year is None:
                 year = 2000 + int(cid[:2]) if int(cid[:2]) < 66 else 1900 + int(cid[:2])
@@ -579,7 +614,7 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         word = SECURITY_CLASS.get(h.security.split()[1]) if len(h.security.split()) > 1 else None
         if word:
             classification = classification_from_text(word, caveats, "")
-    origin = meta.get("origin") or origin_from_text(h, pm)
+    origin = meta.get("origin") or origin_from_text(h, bplace)
 
     tags_text = joined(fields.get("tags", [])) or None
     tags, repairs = parse_tags(tags_text or "")
@@ -608,7 +643,7 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
     elif not signer and not partial and paragraphs[-1].text and not re.search(r"[.!?)\"'\]:]$", paragraphs[-1].text):
         problems.add(path, paragraphs[-1].line, "the text ends mid-sentence with no signature; the cable may be truncated")
     if not created:
-        problems.add(path, None, "no creation time: no publisher date and no DTG line")
+        problems.add(path, None, "no creation time: no publisher date, no DTG and no date line")
 
     return Cable(
         id=cid,
@@ -638,7 +673,26 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         partial=partial,
         source=doc.source,
         subject_line=fields["subject"][0][0] if fields.get("subject") else None,
+        aliases=aliases,
     )
+
+
+# What a publisher's id parser glued between the year and the place: the banner's SECTION line (as misspelt
+# in it) or a handling word or sender before the place (08SCTION02OF02SAOPAULO335, 09EFTOLONDON2211).
+GLUED_JUNK = re.compile(r"(?P<year>\d{2})(?:S(?:ECTION|CTION|ECTON|ECTIO|ECION)\d+OF\d+|EFTO|AMEMBASSY|AMCONSUL)"
+                        r"(?P<rest>[A-Z]+[1-9]\d*)")
+HANDLING_WORDS = frozenset(("EFTO", "SENSITIVE", "SIPDIS", "NOFORN", "LIMDIS", "EXDIS", "NODIS"))
+
+
+def plain_place(place: str) -> str:
+    """The banner's place without a handling word written before it (E F T O LONDON -> LONDON)."""
+    if known_place(place):
+        return place
+    words = place.split()
+    for k in range(1, len(words)):
+        if "".join(words[:k]) in HANDLING_WORDS and known_place(" ".join(words[k:])):
+            return " ".join(words[k:])
+    return place
 
 
 def banner_place_from_station(h: Header) -> str | None:
@@ -653,7 +707,7 @@ def banner_place_from_station(h: Header) -> str | None:
     return None
 
 
-def origin_from_text(h: Header, pm: re.Match | None) -> str | None:
+def origin_from_text(h: Header, place: str | None) -> str | None:
     """The publisher's origin wording, from the FM line, the DE routing indicator or the banner's place."""
     origin = origin_from_station(h.fm)
     if origin:
@@ -663,8 +717,8 @@ def origin_from_text(h: Header, pm: re.Match | None) -> str | None:
         origin = origins_by_routing_indicator().get(ri) or origin_from_station(routing_indicators().get(ri))
         if origin:
             return origin
-    if pm:
-        place = re.sub(r"\s+", " ", pm.group("place")).strip()
+    if place:
+        place = re.sub(r"\s+", " ", place).strip()
         if place in ("STATE", "SECSTATE"):
             return "Secretary of State"
         for prefix in ("AMEMBASSY ", "AMCONSUL ", "USMISSION "):
@@ -675,12 +729,12 @@ def origin_from_text(h: Header, pm: re.Match | None) -> str | None:
     return None
 
 
-def id_from_filename(path: str, pm: re.Match | None) -> str | None:
+def id_from_filename(path: str, place: str | None, num: str | None) -> str | None:
     """A canonical id in the file name, used only when it agrees with the banner's place and number."""
     stem = Path(path).name.split(".")[0]
     cid, _ = canonical_id(stem)
     if not is_canonical(cid):
         return None
-    if pm and not cid.endswith(id_place(pm.group("place")) + str(int(pm.group("num")))):
+    if place and num and not cid.endswith(id_place(place) + str(int(num))):
         return None
     return cid
