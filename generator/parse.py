@@ -28,7 +28,7 @@ def _spaced(word: str) -> str:
 BANNER = re.compile(
     r"(?<!\s)(?:(?:^|(?<=[\",>0-9]))\s*+|[^\S\t]*+\t\s*+)"
     r"(?P<word>(?i:C?" + _spaced("CONFIDENTIAL") + "|S?" + _spaced("SECRET") + "|T?"
-    + _spaced("TOP") + " " + _spaced("SECRET") + "|U?" + _spaced("UNCLASSIFIED") + ")|U?UNCLAS|LIMITED OFFICIAL USE)"
+    + _spaced("TOP") + " " + _spaced("SECRET") + "|U?" + _spaced("UNCLASSIFIED") + ")|U?UNCLAS|NCLAS(?= )|LIMITED OFFICIAL USE)"
     r"(?![A-Za-z])(?P<rest>.*)$"
 )
 SECURITY_CLASS = {"UUUUU": "UNCLASSIFIED", "CCCCC": "CONFIDENTIAL", "SSSSS": "SECRET", "TTTTT": "TOP SECRET"}
@@ -186,9 +186,13 @@ def classification_from_text(word: str, caveats: list[str], banner_rest: str) ->
     w = word.replace(" ", "").upper()
     if len(w) > 2 and w[0] == w[1] and w[0] in "CSUT":
         w = w[1:]  # a doubled first letter (CC O N F ..., UUNCLAS) is a keying slip
+    if w == "NCLAS":
+        w = "UNCLAS"  # a first letter lost (NCLAS SECTION 01 OF 02 BRASILIA 001017)
     noforn = "NOFORN" in caveats or "NOFORN" in banner_rest.replace(" ", "")
     if w in ("UNCLAS", "UNCLASSIFIED"):
-        sens = any(c in caveats for c in ("SENSITIVE", "SENSITIVE BUT UNCLASSIFIED", "FOR OFFICIAL USE ONLY"))
+        # NOFORN limits an unclassified cable's readers as SENSITIVE does (UNCLAS E F T O ... NOFORN).
+        sens = any(c in caveats for c in ("SENSITIVE", "SENSITIVE BUT UNCLASSIFIED", "FOR OFFICIAL USE ONLY",
+                                          "NOFORN"))
         return "UNCLASSIFIED//FOR OFFICIAL USE ONLY" if sens or "SENSITIVE" in banner_rest else "UNCLASSIFIED"
     if w == "LIMITEDOFFICIALUSE":
         return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"

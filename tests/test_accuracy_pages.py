@@ -1,0 +1,168 @@
+"""Accuracy from the text alone over the 2,472 WikiLeaks pages of ../shared/corpus/pages (2,000 cables of the April
+2011 build, 472 of them also of the December 2010 build).
+
+Each page is read as a page, then its metadata is dropped (doc.meta = {}) and the text is parsed alone; id,
+created, classification, origin and TAGS (as a set) are compared with the page's own table and links.
+
+- Where the publisher's value is not what the text says, tests/data/publisher_errors.csv lists it (one row per
+  cable and field, each checked by reading the text); those rows are counted out, every other page must be right
+  on at least 99.5% per field, and the misses must be exactly the rows listed: the test fails if the list changes.
+- created is counted over the texts that carry a date in their first lines (a DTG, a date line such as "Thursday,
+  07 March 2002, 10:13", or "Cable dated:"); where a text carries none, no time may be given. The publisher's
+  minutes are a known build artefact (see test_accuracy.same_time).
+- TAGS: a December 2010 page mostly links no TAGS (that build's links differ), so each page is compared with the
+  TAGS the April 2011 page of the same cable links; pages whose April 2011 page links no TAGS are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from generator.errors import CableError, Problems
+from generator.parse import parse_document
+from generator.readers import read_bytes
+
+from .conftest import ROOT, need_shared
+
+ERRORS_CSV = ROOT / "tests" / "data" / "publisher_errors.csv"
+FIELDS = ("id", "created", "classification", "origin", "tags")
+THRESHOLD = 0.995
+
+# Only the text's own first lines: a record that carries another cable's dump further down must not count.
+DATED = re.compile(
+    r"^\s*(?:[ZOPR](?:\s?[ZOPR])?\s+)?\d{6}Z\s?[A-Za-z]{3}\s?\d{2}|^\s*[A-Z][a-z]+day, \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d"
+    r"|Cable dated:\s*\d{4}-", re.M)
+
+
+def publisher_errors() -> dict[tuple[str, str], dict]:
+    """The reviewed rows of tests/data/publisher_errors.csv, by (cable id, field)."""
+    with open(ERRORS_CSV, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = {}
+    for r in rows:
+        key = (r["id"], r["field"])
+        assert key not in out, f"{key} is listed twice"
+        assert r["field"] in FIELDS, r
+        assert r["why"].strip() and r["text_says"].strip(), r
+        out[key] = r
+    return out
+
+
+def carries_date(text: str) -> bool:
+    """Whether the cable's first lines give its time in any form the publisher renders."""
+    return bool(DATED.search("\n".join(text.split("\n", 60)[:60])))
+
+
+def publisher_minutes_bug(created: str) -> bool:
+    """The builds wrote the 12-hour-clock hour where the minutes belong (13:01 for 13:59)."""
+    hour, minute = int(created[11:13]), int(created[14:16])
+    return minute == (hour % 12 or 12)
+
+
+def same_time(ours: str | None, publisher: str) -> bool:
+    """Equal, or equal to the hour where the publisher's minutes are the known build artefact."""
+    if ours == publisher:
+        return True
+    return bool(ours) and ours[:13] == publisher[:13] and publisher_minutes_bug(publisher)
+
+
+def field_misses(cable, expected: dict, text: str) -> dict[str, object]:
+    """The fields on which a cable parsed from its text alone differs from the publisher's (expected) values."""
+    out: dict[str, object] = {}
+    if cable is None:
+        return {"id": None}
+    for f in FIELDS:
+        want = expected.get(f)
+        ours = getattr(cable, f)
+        if f == "created":
+            if not carries_date(text):
+                continue
+            ok = same_time(ours, want)
+        elif f == "tags":
+            if not want:
+                continue
+            ok = set(ours) == set(want)
+        else:
+            ok = ours == want
+        if not ok:
+            out[f] = sorted(ours) if f == "tags" else ours
+    return out
+
+
+def iso(value: str) -> str:
+    return value.replace(" ", "T") + ":00Z"
+
+
+@pytest.fixture(scope="module")
+def pages():
+    """Every page parsed from its text alone: (metadata row, text, cable or None)."""
+    folder = need_shared("corpus", "pages")
+    rows = json.loads((folder / "metadata.json").read_text())["cables"]
+    out = []
+    for m in rows:
+        path = folder / m["file"]
+        doc = read_bytes(path.read_bytes(), str(path), "wikileaks-html")
+        doc.meta = {}
+        try:
+            cable = parse_document(doc, Problems())
+        except CableError:
+            cable = None
+        out.append((m, doc.text, cable))
+    return out
+
+
+@pytest.fixture(scope="module")
+def measured(pages):
+    """Per field: (pages counted, misses by cable id)."""
+    april_tags = {m["reference_id"]: m["tags_linked"] for m, _, _ in pages if m["build"] == "apr2011"}
+    counted: dict[str, int] = defaultdict(int)
+    misses: dict[str, dict[str, object]] = defaultdict(dict)
+    for m, text, cable in pages:
+        expected = {"id": m["reference_id"], "created": iso(m["created"]), "classification": m["classification"],
+                    "origin": m["origin"], "tags": april_tags.get(m["reference_id"])}
+        missed = field_misses(cable, expected, text)
+        for f in FIELDS:
+            if cable is None and f != "id":
+                continue
+            if f == "created" and not carries_date(text) or f == "tags" and not expected["tags"]:
+                continue
+            counted[f] += 1
+            if f in missed:
+                misses[f][m["reference_id"]] = missed[f]
+    return counted, misses
+
+
+def test_no_time_is_invented(pages):
+    invented = [m["file"] for m, text, c in pages if c and c.created and not carries_date(text)]
+    assert not invented
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_page_texts_alone_match_the_publisher(measured, pages, field):
+    counted, misses = measured
+    listed = {cid for (cid, f) in publisher_errors() if f == field}
+    ids = {m["reference_id"] for m, _, _ in pages}
+    got = set(misses[field])
+    assert got & ids == listed & ids, {
+        "missed, not listed": {k: misses[field][k] for k in got - listed},
+        "listed, not missed": sorted((listed & ids) - got)}
+    listed_pages = sum(1 for m, text, c in pages if m["reference_id"] in listed and (c or field == "id"))
+    total = counted[field] - listed_pages
+    share = 1 - len(got - listed) / total
+    print(f"pages, {field}: {share:.2%} of {total} pages right from the text alone ({counted[field] - listed_pages - len(got - listed)} "
+          f"right of {counted[field]} counted; {listed_pages} pages of {len(listed & ids)} listed publisher errors "
+          "counted out)")
+    assert share >= THRESHOLD
+
+
+def test_every_publisher_error_row_names_a_real_cable():
+    shared = need_shared("corpus")
+    known = {m["reference_id"] for m in json.loads((shared / "pages" / "metadata.json").read_text())["cables"]}
+    known |= {m["reference_id"] for m in json.loads((shared / "dev" / "metadata.json").read_text())["cables"]}
+    assert {cid for cid, _ in publisher_errors()} <= known
