@@ -59,6 +59,12 @@ def _walk(folder: str, problems: Problems | None, links: Problems | None, whole:
         if problems is not None:  # else its cables would vanish without a word
             problems.error(folder, None, f"the folder could not be read ({e.strerror})")
         return
+    mirror = mirror_cables(folder, entries)
+    if mirror and not whole:
+        # A mirror of the WikiLeaks site: its cables are the pages of cable/YYYY/MM/; the rest (index, tag,
+        # date and origin lists, static files) is the site's navigation, which holds no cable.
+        yield from _walk(mirror, problems, links, whole)
+        return
     below, own = [], False
     for e in entries:
         if e.name.startswith("."):
@@ -88,6 +94,25 @@ def _walk(folder: str, problems: Problems | None, links: Problems | None, whole:
         return
     for sub in below:
         yield from _walk(sub, problems, links, whole)
+
+
+MIRROR_CABLES = "cable"
+"""The folder of a WikiLeaks mirror that holds the cable pages, as cable/YYYY/MM/ID.html."""
+
+
+def mirror_cables(folder: str, entries: list[os.DirEntry]) -> str | None:
+    """The cable/ folder of a folder laid out as a WikiLeaks mirror (cable/ holding only year folders, beside
+    the site's own pages), or None."""
+    cable = next((e for e in entries if e.name == MIRROR_CABLES and not e.is_symlink() and e.is_dir()), None)
+    if cable is None:
+        return None
+    try:
+        years = [e.name for e in os.scandir(cable.path) if not e.name.startswith(".")]
+    except OSError:
+        return None
+    if not years or not all(len(y) == 4 and y.isdigit() for y in years):
+        return None
+    return cable.path
 
 
 def read_cables(paths: Iterable[Path], problems: Problems) -> Iterator[Cable]:

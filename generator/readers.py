@@ -106,33 +106,44 @@ def first_non_utf8_line(data: bytes) -> int | None:
 
 CSV_ROW = re.compile(rb'^"?\d+"?,"?\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}"?,')
 CSV_HEADER = re.compile(rb"^\"?id\"?,\"?date\"?,", re.I)
-HTML_MARK = re.compile(r"<table[^>]*class=['\"]?cable|<pre[\s>]", re.I)
+CABLE_TABLE = re.compile(r"<table[^>]*?\bclass\s*=\s*['\"]?cable\b", re.I)
+"""The metadata table of a WikiLeaks cable page: where a page of any build, or a fragment of one, has its cable."""
+PRE_TAG = re.compile(r"<pre[\s>]", re.I)
+MARKUP_START = re.compile(r"\s*(?:<\?xml|<!DOCTYPE|<html|<head|<body|<table|<div|<code|<pre|<h[1-6]|<p[\s>]|<!--)", re.I)
 LABEL_FIRST = ("Identifier", "Reference ID")
+TABLE_LABELS = re.compile(r"^[ \t]*Reference ID[ \t]+Created[ \t]+Released[ \t]+Classification[ \t]+Origin[ \t]*$",
+                          re.M)
+"""The metadata table of a cable page as a browser copies it: its labels in one line, tab-separated."""
 MD_TAG = re.compile(r"\[([A-Za-z0-9]{1,12})\]\(#\)")
 MANGLED_PILCROW = re.compile(r"^([ \t]*)\ufffd(?=\s*\d)", re.M)
 
 
-def sniff(head: bytes) -> str:
-    """Name the format of an input from its first bytes (UTF-16 text by the format of its text)."""
-    codec = utf16_codec(head)
+def sniff(data: bytes) -> str:
+    """Name the format of an input from the structure of its bytes (UTF-16 text by the format of its text).
+
+    Given the whole file, the whole file decides: a saved WikiLeaks page has its cable table 35-190 KB in,
+    after the site's sidebar. Given a head (refusal), only the kinds a head can tell are final."""
+    codec = utf16_codec(data)
     if codec:
-        # The head may end inside a character: the partial one is dropped.
-        head = head[: len(head) // 2 * 2].decode(codec, errors="ignore").encode("utf-8")
-    if b"\x00" in head[:8192]:
+        # The data may end inside a character: the partial one is dropped.
+        data = data[: len(data) // 2 * 2].decode(codec, errors="ignore").encode("utf-8")
+    if b"\x00" in data[:8192]:
         return "binary"
-    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    first = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
     if CSV_ROW.match(first) or CSV_HEADER.match(first):
         return "cables-csv"
-    text, _ = decode(head[:65536])
+    text, _ = decode(data)
     # A tuple, not the string "{[": "" is in every string, and a head of blanks would be taken for JSON.
     if text.lstrip()[:1] in ("{", "["):
-        return "plusd-json" if '"Canonical ID"' in text else "json"
-    if "<" in text[:4096] and HTML_MARK.search(text[:4096]):
+        return "plusd-json" if '"Canonical ID"' in text[:65536] else "json"
+    if is_cable_markup(text):
         return "wikileaks-html"
     lines = [ln.strip().replace("\xa0", " ") for ln in text.splitlines()[:12]]
     nonblank = [ln for ln in lines if ln]
     if nonblank and nonblank[0] in LABEL_FIRST:
         return "wikileaks-page-text"
+    if TABLE_LABELS.search(text):
+        return "wikileaks-copied-page"
     if "](#)" in text and re.search(r"^TAGS:?\s*\[[A-Za-z0-9]+\]\(#\)", text, re.M):
         return "markdown"
     # [^\S\n]*, not \s*: blanks that ran on over line ends were rescanned from every line start of a run of blank
@@ -142,6 +153,15 @@ def sniff(head: bytes) -> str:
     if "¶" in text and re.search(r"\S  \r?\n", text):
         return "markdown"
     return "raw-text"
+
+
+def is_cable_markup(text: str) -> bool:
+    """Whether a text is read as a WikiLeaks page: its cable table anywhere (a page of any build, or a fragment),
+    or a text that opens as markup (a fragment of the two <pre> blocks; any other page is then named as HTML
+    without a cable, not misread as cable text)."""
+    if "<" not in text:
+        return False
+    return bool(MARKUP_START.match(text)) or bool(CABLE_TABLE.search(text))
 
 
 # --- reading files ------------------------------------------------------------------------------
@@ -179,7 +199,7 @@ def read_path(path: Path) -> Iterator[Document]:
     if kind == "plusd-json":
         yield from read_plusd(data, str(path))
         return
-    yield read_bytes(data, str(path), kind)
+    yield read_bytes(data, str(path))
 
 
 def refused_file(path: Path) -> str | None:
@@ -219,7 +239,7 @@ def utf16_name(head: bytes) -> str:
 
 def read_bytes(data: bytes, path: str, kind: str | None = None) -> Document:
     """Read one cable from bytes of a known or sniffed format."""
-    kind = kind or sniff(data[:65536])
+    kind = kind or sniff(data)
     if kind == "binary":
         raise CableError("the file is binary (it contains NUL bytes), not cable text")
     text, encoding = decode(data)
@@ -388,7 +408,7 @@ class _CablePage(HTMLParser):
         elif tag == "h3":
             self._h3 = []
         elif tag == "a" and self._pre is not None:
-            m = re.match(r"/tag/([^_/]+)_\d+\.html", a.get("href") or "")
+            m = TAG_HREF.search(a.get("href") or "")
             if m:
                 self.tags.append(html.unescape(short_charrefs(m.group(1))))
 
@@ -415,6 +435,9 @@ class _CablePage(HTMLParser):
             self._h3.append(data)
 
 
+TAG_HREF = re.compile(r"(?:^|/)tag/([^_/]+)_\d+\.html$")
+"""A link to a TAGS page, as every build writes it: /tag/PREL_0.html, ../../../tag/PREL_0.html or absolute."""
+
 HTML_FIELDS = {"Reference ID": "id", "Created": "created", "Released": "released",
                "Classification": "classification", "Origin": "origin"}
 
@@ -432,10 +455,11 @@ def short_charrefs(text: str) -> str:
 def read_html(text: str, source: Source) -> Document:
     """A WikiLeaks cable page: metadata table, header <pre>, body <pre>."""
     page = _CablePage()
+    start = cable_part(text)
     # Up to the last ">": nothing after it can end a tag, and html.parser (see _CablePage) looks for the end of
     # every tag left open there to the end of the page, which is quadratic. It could only be text of an element
     # left open, which is never kept.
-    page.feed(short_charrefs(text[: text.rfind(">") + 1]))
+    page.feed(short_charrefs(text[start: text.rfind(">") + 1]))
     page.close()
     if not page.pres:
         raise CableError("an HTML page with no <pre> block: no cable text found")
@@ -450,13 +474,66 @@ def read_html(text: str, source: Source) -> Document:
     if page.tags:
         meta["tags"] = page.tags
     if page.title:
-        meta["title"] = page.title
+        viewing = VIEWING.match(page.title)
+        meta["title"] = viewing.group("title").strip() if viewing else page.title
     body = "\n\n".join(p.replace("\r\n", "\n") for p in page.pres)
-    first = text[: text.find("<pre")].count("\n") + 1 if "<pre" in text else 1
+    pre = PRE_TAG.search(text, start)
+    first = text.count("\n", 0, pre.start()) + 1 if pre else 1
     return Document(text=MANGLED_PILCROW.sub(r"\1¶", body), source=source, meta=meta, first_line=first)
 
 
+def cable_part(text: str) -> int:
+    """Where the cable of a page begins: the heading above its metadata table (the site's sidebar before it is
+    navigation, 35-190 KB that the parser need not walk), else the table, else the whole text."""
+    table = CABLE_TABLE.search(text)
+    if not table:
+        return 0
+    heading = text.rfind("<h3", 0, table.start())
+    # The heading of the cable is the last before its table, unless a block of the page lies between them.
+    if heading >= 0 and "<table" not in text[heading: table.start()].lower():
+        return heading
+    return table.start()
+
+
+VIEWING = re.compile(r"^Viewing cable (?P<id>\S+?), (?P<title>.*)$")
+ARTICLES = "Appears in these articles:"
+
+
+def read_copied_page(text: str, source: Source) -> Document:
+    """A WikiLeaks cable page as a browser copies it (select all, copy): the site's navigation, the "Viewing
+    cable" heading, the metadata table as one line of labels and one of values, then the cable's two blocks."""
+    lines = text.split("\n")
+    labels = TABLE_LABELS.search(text)
+    at = text.count("\n", 0, labels.start())
+    values = [v.strip() for v in re.split(r"\t| {2,}", lines[at + 1])] if at + 1 < len(lines) else []
+    meta: dict = {}
+    notes: list[tuple[int | None, str]] = []
+    names = ("id", "created", "released", "classification", "origin")
+    if len(values) != len(names):
+        notes.append((at + 2, f"the metadata table's row has {len(values)} values, not {len(names)}; "
+                              "the publisher's metadata is not used"))
+    else:
+        meta = {k: v for k, v in zip(names, values) if v}
+    for key in ("created", "released"):
+        if meta.get(key):
+            meta[key] = iso_time(meta[key])
+    for ln in reversed(lines[:at]):
+        m = VIEWING.match(ln.strip())
+        if m:
+            meta["title"] = m.group("title").strip()
+            break
+    i = at + 2
+    if i < len(lines) and lines[i].strip() == ARTICLES:
+        i += 1
+        while i < len(lines) and re.match(r"^\s*https?://\S+\s*$", lines[i]):
+            i += 1
+    body = "\n".join(lines[i:])
+    return Document(text=MANGLED_PILCROW.sub(r"\1¶", body), source=source, meta=meta, first_line=i + 1,
+                    notes=notes)
+
+
 READERS = {
+    "wikileaks-copied-page": read_copied_page,
     "raw-text": read_raw_text,
     "pdf-text": read_pdf_text,
     "markdown": read_markdown,
