@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import PageBreak, Paragraph, Summary
+from .tables import station_places
 
 Line = tuple[int, str]
 
@@ -29,16 +31,25 @@ PORTION = re.compile(
 # a place that could end anywhere in a run of spaces, each end rescanning the run, made one long line of spaces
 # ending in a digit take seconds. The same lines match (a place never needs to end in a space).
 PAGE_BREAK = re.compile(
-    r"^\s*(?P<place>[A-Z](?:[A-Z.'-]| ++(?=[A-Z.'-]))*?)\s++0*\d{1,6}\s++0*(?P<page>\d{1,3})\s++OF\s++0*"
+    r"^\s*(?P<place>[A-Z](?:[A-Z.'-]| ++(?=[A-Z.'-]))*?)\s++0*\d{1,6}\s++0*(?P<page>\d{1,3})(?:\.\d{1,2})?\s++OF\s++0*"
     r"(?P<of>\d{1,3})\s*$"
 )
 # Likewise the name after the page number: it runs to its last letter, then blanks, then the message number
 # (or, with no second letter, a space and more blanks), as "[A-Z][A-Z ]+\s+" allowed, without its backtracking.
 OLD_PAGE = re.compile(
-    r"^\s*PAGE\s+(?P<page>\d{2,3})\s+[A-Z](?:(?:[A-Z]++| ++(?=[A-Z]))++|(?= \s))\s++\d{2,6}\b"
+    r"^\s*PAGE\s+(?P<page>\d{2,3})\s+(?:[A-Z](?:(?:[A-Z]++| ++(?=[A-Z]))++|(?= \s))\s++\d{2,6}\b"
+    r"|R[A-Z]{4,6}\d{4}\b)"
 )
+# A page line inside a longer line (a page whose line ends were lost): the new style only with its message
+# number written in eight digits, the old style only up to its time group, so that prose is never taken.
+EMBEDDED_PAGE = re.compile(
+    r"(?<![A-Za-z0-9])(?P<place>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}) +\d{8} +\d{3}(?:\.\d{1,2})? +OF +\d{3}(?!\d)"
+    r"|(?<![A-Za-z0-9])PAGE +\d{2,3} +(?:[A-Z][A-Z ]*?\s*\d{2,6}(?: +\d{2} +OF +\d{2})? +\d{6}Z|R[A-Z]{4,6}\d{4}\b)"
+)
+SPACED_BANNER = re.compile(r"^\s*(?:S E C R E T|C O N F I D E N T I A L|U N C L A S S I F I E D)\s*")
 PAGE_BANNER = re.compile(
-    r"^\s*(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE)(?:\s+PTQ\d+)?\s*$"
+    r"^\s*(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|S E C R E T|C O N F I D E N T I A L)"
+    r"(?:\s+PTQ\d+)?\s*$"
 )
 PILCROW = re.compile(r"^(\s*)¶\s?")
 DASHES = re.compile(r"^\s*-{3,}\s*$")
@@ -62,6 +73,94 @@ def is_page_break(s: str) -> re.Match | None:
     if not s.rstrip()[-1:].isdigit() and not s.lstrip().startswith("PAGE"):
         return None
     return PAGE_BREAK.match(s) or OLD_PAGE.match(s)
+
+
+def place_of(words: str) -> str:
+    """The words of an embedded page line that name the post: the longest ending that is a known place (or one
+    cut to ten letters, as page lines cut RIO DE JANEIRO), else the last word."""
+    parts = words.split()
+    known = _places()
+    for k in range(len(parts)):
+        tail = " ".join(parts[k:])
+        if tail in known:
+            return tail
+    return parts[-1]
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    places = station_places()
+    return places | frozenset(p[:10].rstrip() for p in places)
+
+
+PARA_INSIDE = re.compile(r"(?<=[.!?:;)\]\"'\u201d\u2019])\s+(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
+HEADING_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+(?P<line>-{3,})?\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
+UNDERLINED_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^.!?]{2,80}?)\s+(?P<line>-{3,})\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
+
+
+def split_glued_lines(lines: list[Line]) -> list[Line]:
+    """Put on lines of their own what a page that lost its line ends ran together: page lines inside text,
+    and paragraph starts after the end of the sentence before (only the cable's next number, with its
+    portion marking), with the heading that precedes them; every piece keeps its source line."""
+    out: list[Line] = []
+    last = 0
+    for num, s in lines:
+        pieces = split_page_lines(s) if "OF " in s or "PAGE " in s else [s]
+        for piece in pieces:
+            last = _split_paragraphs(num, piece, last, out)
+    return out
+
+
+def split_page_lines(s: str) -> list[str]:
+    """A line with page lines inside it, as the text before, each page line and the text after."""
+    if PAGE_BREAK.match(s):
+        return [s]
+    out = []
+    while True:
+        m = EMBEDDED_PAGE.search(s)
+        if not m:
+            break
+        start = m.start()
+        if m.group("place"):
+            start = m.start("place") + len(m.group("place")) - len(place_of(m.group("place")))
+        if s[:start].strip():
+            out.append(s[:start].rstrip())
+        out.append(s[start:m.end()].strip())
+        s = SPACED_BANNER.sub("", s[m.end():], count=1)
+    if s.strip() or not out:
+        out.append(s)
+    return out
+
+
+def _split_paragraphs(num: int, s: str, last: int, out: list[Line]) -> int:
+    """Append a line to `out`, cut before each paragraph start glued inside it; return the last number seen."""
+    while True:
+        m = PARA_START.match(s)
+        if m and int(m.group("num")) > last and split_marking(m.group("rest"))[0]:
+            last = int(m.group("num"))
+        cut = _glued_start(s, last)
+        if cut is None:
+            out.append((num, s))
+            return last
+        before, head, rest, last = cut
+        out.extend((num, t) for t in (before.rstrip(), *head) if t)
+        s = rest
+
+
+def _glued_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | None:
+    """Where the cable's next paragraph starts inside a line: (text before, the heading's lines, the paragraph,
+    its number)."""
+    if len(s) < 8 or ". (" not in s and ".  (" not in s:
+        return None
+    for rx in (UNDERLINED_BEFORE, HEADING_BEFORE):
+        m = rx.match(s)
+        if m and int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0]:
+            head = (m.group("head").strip(), m.group("line") or "")
+            return "", head, s[m.start("num"):], last + 1
+    for m in PARA_INSIDE.finditer(s):
+        if int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0]:
+            return s[: m.start()], (), s[m.start("num"):], last + 1
+    return None
 
 
 def page_break(offset: int, s: str) -> PageBreak:
