@@ -81,7 +81,10 @@ def corpus_files() -> list[Path]:
 
 def key_of(path: Path) -> str:
     """A corpus file's name in the golden and snapshot files: its path below ../shared/corpus."""
-    return path.relative_to(CORPUS).as_posix()
+    try:
+        return path.relative_to(CORPUS).as_posix()
+    except ValueError:  # ../shared may be a link
+        return path.resolve().relative_to(CORPUS.resolve()).as_posix()
 
 
 # --- golden cables ------------------------------------------------------------------------------------
@@ -89,11 +92,10 @@ def key_of(path: Path) -> str:
 def golden_json(cable: Cable) -> dict:
     """The inspect --json object of a cable, with its source path made independent of the checkout."""
     data = as_json(cable)
-    path = Path(data["source"]["path"])
     try:
-        data["source"]["path"] = "../shared/corpus/" + key_of(path.resolve())
+        data["source"]["path"] = "../shared/corpus/" + key_of(Path(data["source"]["path"]))
     except ValueError:
-        pass
+        pass  # not in the corpus: kept as given
     return data
 
 
