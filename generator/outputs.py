@@ -14,6 +14,7 @@ from jinja2 import Environment
 from . import cite, data, feeds, pages
 from .link import Site
 from .model import Cable
+from .ids import valid_id
 from .pages import linker
 from .render import ENTRY_PAGES, entries_context, source_context, url_for
 
@@ -33,7 +34,20 @@ def cable_files(site: Site, cable: Cable, joined, env: Environment, cable_link) 
         (f"cables/{cid}/{cid}.ris", cite.ris(cable, settings, url)),
         (f"cables/{cid}/{cid}.csl.json", cite.csl_json(cable, settings, url)),
         (files["json"], json.dumps(data.cable_record(site, cable, joined), ensure_ascii=False) + "\n"),
-    ]
+    ] + [(f"cables/{alias}/index.html", alias_page(site, cable, alias, env)) for alias in usable_aliases(site, cable)]
+
+
+def usable_aliases(site: Site, cable: Cable) -> list[str]:
+    """The publisher's ids of a cable that can lead to its page: well formed, and no other cable's id."""
+    return [a for a in cable.aliases if a != cable.id and valid_id(a) and a not in site.cables]
+
+
+def alias_page(site: Site, cable: Cable, alias: str, env: Environment) -> str:
+    """The page at the publisher's id of a repaired cable: it sends the reader on to the cable's own page."""
+    ctx = pages.base(site, "../../", f"Published as {alias}", f"cables/{cable.id}/",
+                     f"{alias} is the publisher's id of the cable {cable.id}")
+    ctx.update(alias=alias, id=cable.id, target=f"../{cable.id}/")
+    return env.get_template("redirect.html").render(ctx)
 
 
 def other_pages(site: Site, mentions: dict[str, list[tuple[str, str]]], env: Environment,

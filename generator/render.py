@@ -255,6 +255,7 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
                                 if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cable.declassify_on or "") else cable.declassify_on),
             "released": cable.released,
             "partial": cable.partial,
+            "aliases": list(cable.aliases),
             "references": [{"letter": r.letter, "text": r.text, "id": r.id, "href": link_cable(r.id, None) if r.id else None,
                             "anchor": ref_anchor(r.letter, k)}
                            for k, r in enumerate(cable.references)],

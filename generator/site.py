@@ -29,7 +29,7 @@ from .errors import Problem, Problems, as_built
 from .link import Site, link_site, people_forms
 from .load import is_cable_name, load_cable, read_collection
 from .markup import render as markdown
-from .outputs import cable_files as cable_outputs, mentions_of, other_pages, sitemaps
+from .outputs import cable_files as cable_outputs, mentions_of, other_pages, sitemaps, usable_aliases
 from .pages import cable_extras, linker
 from .paths import UnsafePath, inside
 from .render import ASSETS, environment
@@ -158,6 +158,9 @@ def _cable_job(cid: str) -> dict:
         for target, path, body in files:
             write_file(target, body)
             paths.append(path)
+        for alias in sorted(set(cable.aliases) - set(usable_aliases(site, cable)) - {cid}):
+            found.add(cable.source.path, None, f"the publisher's id {alias} is not given a page of its own: it is "
+                                               "another cable's id, or not an id")
     return {"mentions": joined.mentions, "problems": found.items, "paths": paths}
 
 

@@ -208,3 +208,55 @@ def test_the_text_a_reader_copies_from_a_page(pages, browser, tmp_path):
             assert c.subject == p.subject
     finally:
         page.close()
+
+
+ALIASED = {"09SANJOSE525": "09SECTION01OF03SANJOSE525", "08SAOPAULO335": "08SCTION02OF02SAOPAULO335"}
+
+
+@pytest.fixture(scope="module")
+def aliased_site(pages, tmp_path_factory):
+    """An edition of the two real pages whose publisher ids the banner corrects, served under /REPO/."""
+    from .pages_server import pages_server
+
+    folder, _ = pages
+    content = tmp_path_factory.mktemp("aliased") / "content"
+    (content / "cables").mkdir(parents=True)
+    for rid, published in ALIASED.items():
+        shutil.copyfile(folder / "apr2011" / f"{published}.html", content / "cables" / f"{published}.html")
+    with pages_server("/REPO/") as (server, mount):
+        base = f"http://127.0.0.1:{server.server_port}/REPO"
+        out = content.parent / "site"
+        r = run("build", "--content", str(content), "--output", str(out), "--base-url", base)
+        assert r.returncode == 0, r.stderr[-2000:]
+        mount(out)
+        yield base, out, r.stderr
+
+
+def test_the_publishers_id_still_finds_the_page(aliased_site):
+    """A repaired id keeps the publisher's as an alias: the build says so, the page and the data show it, and the
+    publisher's address sends the reader on to the cable's page."""
+    base, out, log = aliased_site
+    for rid, published in ALIASED.items():
+        assert f"publisher id {published} repaired to {rid}, as the banner gives it" in log
+        page = (out / "cables" / rid / "index.html").read_text(encoding="utf-8")
+        assert f'published as <span class="id">{published}</span>' in page
+        record = json.loads((out / "cables" / rid / f"{rid}.json").read_text(encoding="utf-8"))
+        assert record["id"] == rid and record["aliases"] == [published]
+        alias = (out / "cables" / published / "index.html").read_text(encoding="utf-8")
+        assert f'<meta http-equiv="refresh" content="0; url=../{rid}/">' in alias
+        assert f'<link rel="canonical" href="{base}/cables/{rid}/">' in alias
+        assert 'name="robots" content="noindex"' in alias and "data-pagefind-body" not in alias
+
+
+def test_the_publishers_address_and_search_lead_to_the_cable(aliased_site, browser):
+    base, out, _ = aliased_site
+    page = browser.new_page()
+    try:
+        for rid, published in ALIASED.items():
+            page.goto(f"{base}/cables/{published}/")
+            page.wait_for_url(f"{base}/cables/{rid}/")
+            page.goto(f"{base}/search/?q={published}")
+            page.wait_for_selector("#cable-results .result h3 .id")
+            assert page.locator("#cable-results .result h3 .id").all_inner_texts()[0] == rid
+    finally:
+        page.close()
