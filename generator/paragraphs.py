@@ -184,26 +184,46 @@ def strip_pilcrow(s: str) -> str:
     return PILCROW.sub(r"\1", s, count=1) if "¶" in s else s
 
 
+TRAILER = re.compile(r"^\s*(?:NNNN|##+|BT|#\d{1,6}|=+|\*+)\s*$", re.I)
+"""Lines that end a message after its signature: the end-of-message mark, a footer of hashes, BT."""
+GLUED_TRAILER = re.compile(r"\s+(?:NNNN|##+)\s*$", re.I)
+MIXED_SIGNER = re.compile(r"""[.!?)"'\u201d]\s+((?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z]+)?)$""")
+"""A mixed-case name after the last sentence of a page whose line ends were lost ("... End Comment. Scobey")."""
+NOT_NAME_WORDS = {"END", "BEGIN", "THANKS", "THANK", "REGARDS", "MINIMIZE", "CONSIDERED", "COMMENT", "NOTE",
+                  "SUMMARY", "TEXT", "CLEARED", "APPROVED", "DRAFTED", "BREAK", "PARA", "ACTION", "INFO"}
+PARTICLES = {"van", "von", "de", "del", "da", "di", "le", "la", "du"}
+
+
 def take_signer(lines: list[Line]) -> tuple[list[Line], str | None]:
     """Remove and return the signature line (RANDT) from the end of the body, where there is one."""
     idx = len(lines) - 1
     while idx >= 0 and (not lines[idx][1].strip() or is_page_break(lines[idx][1])
-                        or PAGE_BANNER.match(lines[idx][1])):
+                        or PAGE_BANNER.match(lines[idx][1]) or TRAILER.match(lines[idx][1])):
         idx -= 1
-    if idx <= 0:
+    if idx < 0:
         return lines, None
-    s = lines[idx][1].strip()
-    glued = GLUED_SIGNER.search(s)
-    if glued and not SIGNER.match(s) and glued.group(1) not in NOT_SIGNERS:
+    num, raw = lines[idx]
+    s = GLUED_TRAILER.sub("", raw).strip()
+    glued = GLUED_SIGNER.search(s) or MIXED_SIGNER.search(s)
+    if glued and (not SIGNER.match(s) or ". " in s) and name_words(glued.group(1)):
         # Lines joined by the publisher leave the signature at the end of the last sentence.
-        num, raw = lines[idx]
-        return lines[:idx] + [(num, raw.rstrip()[: -len(glued.group(1))].rstrip())] + lines[idx + 1:], glued.group(1)
+        text = s[: -len(glued.group(1))].rstrip()
+        return lines[:idx] + [(num, text)] + lines[idx + 1:], glued.group(1)
+    if idx == 0:
+        return lines, None
     m = SIGNER.match(s)
     if not m or len(s) > 40 or s.upper() in NOT_SIGNERS or s.endswith((".", ":")) and " " in s:
         return lines, None
-    if not (s.isupper() or " " not in s or s.split()[0].islower()):
+    first = s.split()[0]
+    if not (s.isupper() or " " not in s or first.islower() or first.lower() in PARTICLES):
         return lines, None
     return lines[:idx] + lines[idx + 1:], s
+
+
+def name_words(words: str) -> bool:
+    """Whether words glued at a cable's end may be a signature: no marking, nor End Comment, Thanks and the like."""
+    up = words.upper()
+    return up not in NOT_SIGNERS and not NOT_NAME_WORDS.intersection(up.split())
 
 
 @dataclass
