@@ -39,6 +39,12 @@ SECURITY = re.compile(r"^\s*ZN[YR]\s+[A-Z]{5}(?:\s+ZZH)?\b")
 WORD_PRECEDENCE = re.compile(r"(?<!\s)\s++(NIACT IMMEDIATE|IMMEDIATE|PRIORITY|ROUTINE|FLASH)(?:\s+(\d{1,5}))?\s*$")
 TRAILING_SERIAL = re.compile(r"(?<!\s)\s++(\d{1,5})\s*$")
 RECIPIENT_RI = re.compile(r"^\s*([A-Z]{4,8})/(.*)$")
+# Lines that end the addressees: a front-matter field of a record that lost its banner, a stray metadata line
+# ("Key: 09DOHA691"), a handling caveat ("Sipdis"), or State's office distribution ("INFO  LOG-00   MFA-00").
+FIELD_LINE = re.compile(r"^(?:TAGS?|SUBJECT|SUBJ|REFS?|REFTELS?|E\.\s?O\.|KEY|CLASSIFIED BY)\s*:|^E\.\s?O\.\s?1\d{4}"
+                        r"|^[A-Za-z]+:[^\S\n]*\t|^<<\d+>>$|^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d$", re.I)
+DISTRIBUTION = re.compile(r"^(?:INFO\s+)?[A-Z]{1,6}-\d\d\b")
+CAVEAT_LINES = frozenset(("SIPDIS", "SENSITIVE", "NOFORN", "EXDIS", "NODIS", "LIMDIS", "SENSITIVE SIPDIS"))
 
 
 @dataclass
@@ -150,6 +156,9 @@ def parse_header(lines: list[tuple[int, str]]) -> Header:
             h.created = dtg_time(m)
             if m.group("prec"):
                 h.precedence = PRECEDENCE_CODES[m.group("prec")[0]]
+            block = None
+            continue
+        if FIELD_LINE.match(s) or DISTRIBUTION.match(s) or s.upper() in CAVEAT_LINES:
             block = None
             continue
         if s.startswith("FM ") and not h.fm:

@@ -36,9 +36,11 @@ BANNER_PLACE = re.compile(
     r"^[\s/A-Z]{0,40}?(?:S(?:ECTION|CTION|ECTON|ECTIO|ECION)\s*0*(?P<sec>\d+)\s+OF\s+0*(?P<of>\d+)\s+)?(?P<place>[A-Z][A-Z .'/-]{0,40}?[A-Z])\s+0*(?P<num>\d{1,6})(?!\d)"
 )
 EO = re.compile(r"^\s*(?:E\s?\.\s?O\s?\.?|EO)\s*(?P<order>1\d{4})\s*:?\s*(?P<v>.*)$", re.I)
-TAGS = re.compile(r"^\s*TAGS?\s*:?\s+(?P<v>.*)$")
+# Keywords in capitals, or in any case with a colon (Tags: prel, pgov; Ref: STATE 12345).
+TAGS = re.compile(r"^\s*(?:TAGS?\s*:?\s+|(?i:tags?)\s*:\s*)(?P<v>.*)$")
 SUBJECT = re.compile(r"^\s*(?:SUBJECT|SUBJ)\s*:\s*(?P<v>.*)$", re.I)
-REF = re.compile(r"^\s*(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES|REF\(S\))\s*:?\s+(?P<v>.*)$")
+REF = re.compile(r"^\s*(?:(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES|REF\(S\))\s*:?\s+"
+                 r"|(?i:ref|refs|reftel|reftels|reference|references)\s*:\s*)(?P<v>.*)$")
 CLASSIFIED_BY = re.compile(r"^\s*(?:\(U\)\s*)?CLASSIFIED\s+BY\s*:?\s*(?P<v>.*)$", re.I)
 FIELDS = (("eo", EO), ("tags", TAGS), ("subject", SUBJECT), ("ref", REF), ("classified_by", CLASSIFIED_BY))
 
@@ -51,7 +53,7 @@ PUBLISHER_CLASSES = ("UNCLASSIFIED", "UNCLASSIFIED//FOR OFFICIAL USE ONLY", "CON
                      "CONFIDENTIAL//NOFORN", "SECRET", "SECRET//NOFORN")
 
 
-FIELD_HEADS = frozenset("ETSRCesc(")
+FIELD_HEADS = frozenset("ETSRCtrsec(")
 """The characters a field's line can start with (after spaces): most lines are ruled out by the first."""
 
 
@@ -351,7 +353,7 @@ REF_ITEM = re.compile(
     r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Za-z])\)\s*|(?P<letter>[A-Za-z])[.):]\s+)(?:\(?(?:(?P=letter)|(?P=p))[.):]\s+)?"
 )
 REF_CABLE = re.compile(
-    r"\s*(?:(?P<y1>\d{2}|\d{4})\s+)?(?P<place>[A-Z][A-Z .]{0,30}?[A-Z])\s+0*(?P<num>\d{1,6})\b"
+    r"\s*(?:(?P<y1>\d{2}|\d{4})\s*)?(?P<place>[A-Z][A-Z .]{0,30}?[A-Z])\s+0*(?P<num>\d{1,6})\b"
 )
 
 
@@ -467,7 +469,7 @@ def split_classified_by(text: str) -> str | None:
 def parse_declassify(value: str) -> str | None:
     """ "DECL: 05/15/2032" -> 2032-05-15; N/A, OADR and other forms kept as written."""
     v = value.strip().rstrip(".")
-    m = re.search(r"DECL\s*:?\s*(?P<d>.*)$", v, re.I)
+    m = re.search(r"(?:DECL\s*:?\s*)+(?P<d>.*)$", v, re.I)  # DECL: DECL: 06/09/2016 is keyed twice
     d = (m.group("d") if m else v).strip().rstrip(".")
     if not d:
         return None
