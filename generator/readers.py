@@ -504,6 +504,9 @@ def read_copied_page(text: str, source: Source) -> Document:
     cable" heading, the metadata table as one line of labels and one of values, then the cable's two blocks."""
     lines = text.split("\n")
     labels = TABLE_LABELS.search(text)
+    if not labels:
+        raise CableError("no metadata table (Reference ID, Created, Released, Classification, Origin) in the "
+                         "text of the page")
     at = text.count("\n", 0, labels.start())
     values = [v.strip() for v in re.split(r"\t| {2,}", lines[at + 1])] if at + 1 < len(lines) else []
     meta: dict = {}
