@@ -109,14 +109,16 @@ def test_differences_name_the_field():
 # --- the structure snapshot ---------------------------------------------------------------------------
 
 TOKEN = re.compile(r"^(?P<label>[^(^]*)(?:\((?P<mark>[^)]*)\))?(?P<pages>(?:\^[^^]*)*)$")
+TOKENS = re.compile(r"«[^»]*»|\S+")
+"""The tokens of a snapshot line: a heading «...» is one token, spaces and all."""
 ASPECTS = ("labels", "markings", "headings", "page breaks")
 
 
 def aspects(tokens: list[str]) -> dict[str, list[tuple[object, str]]]:
     """The tokens of a snapshot line split by what they say, each as (what is compared, what is shown).
 
-    Markings are compared as their sequence and page breaks with the place of their paragraph, so that a
-    relabelled paragraph is a change of labels only.
+    Markings are compared as their sequence (unmarked paragraphs left out) and page breaks with the place of
+    their paragraph, so that a relabelled or a dropped unnumbered paragraph is a change of labels only.
     """
     out: dict[str, list[tuple[object, str]]] = {a: [] for a in ASPECTS}
     index = 0
@@ -127,7 +129,8 @@ def aspects(tokens: list[str]) -> dict[str, list[tuple[object, str]]]:
         m = TOKEN.match(tok)
         label, mark, pages = (m["label"], m["mark"], m["pages"]) if m else (tok, None, "")
         out["labels"].append((label, label))
-        out["markings"].append((mark, f"{label}({mark or ''})"))
+        if mark is not None:
+            out["markings"].append((mark, f"{label}({mark})"))
         out["page breaks"] += [((index, p), f"{label}{p}") for p in re.findall(r"\^[^^]*", pages)]
         index += 1
     return out
@@ -165,12 +168,14 @@ def snapshot_report(stored: dict[str, str], now: dict[str, str]) -> list[str]:
         if old_id != new_id:
             counts["id"] += 1
             what.append(f"id {old_id} -> {new_id}")
-        a, b = aspects(old.split(" ")), aspects(new.split(" "))
+        a, b = aspects(TOKENS.findall(old)), aspects(TOKENS.findall(new))
         for name in ASPECTS:
             if [k for k, _ in a[name]] != [k for k, _ in b[name]]:
                 counts[name] += 1
+                if name == "markings":  # shown where they changed, by label: the bare sequence aligns anywhere
+                    a[name], b[name] = [(t, t) for _, t in a[name]], [(t, t) for _, t in b[name]]
                 what.append(f"{name}: {token_diff(a[name], b[name])}")
-        whole = [(t, t) for t in old.split(" ")], [(t, t) for t in new.split(" ")]
+        whole = [(t, t) for t in TOKENS.findall(old)], [(t, t) for t in TOKENS.findall(new)]
         lines.append(f"{key} ({new_id}): " + "; ".join(what or [token_diff(*whole)]))
     if lines:
         total = ", ".join(f"{name} in {n}" for name, n in counts.items() if n)
@@ -208,7 +213,7 @@ def test_snapshot_covers_the_whole_corpus(structure_now):
 
 def test_snapshot_line_encodes_labels_markings_headings_and_breaks(structure_now):
     """The encoding itself, on real cables: sub-paragraph labels, markings, a heading, numbered page breaks."""
-    kabul = structure_now["dev/07KABUL3848.txt"].split("\t")[1].split(" ")
+    kabul = TOKENS.findall(structure_now["dev/07KABUL3848.txt"].split("\t")[1])
     assert "3a" in kabul and "4(C)^2/4" in kabul, kabul  # a sub-paragraph, then a page break in 4
     harare = structure_now["dev/00HARARE6677.txt"].split("\t")[1]
     assert "«MASS ACTION IS ON THE TABLE»" in harare and re.search(r"\(C\)\^\d", harare), harare
@@ -216,8 +221,8 @@ def test_snapshot_line_encodes_labels_markings_headings_and_breaks(structure_now
 
 def test_snapshot_report_says_what_changed():
     """A renumbered sub-paragraph and a dropped page break each read as such, naming the cable."""
-    stored = {"dev/A.txt": "09A1\t1(C) 2(C)^2/3 3(C) 3a(C) 3b(C)", "dev/B.txt": "09B2\t1(U)^2/2"}
-    now = {"dev/A.txt": "09A1\t1(C) 2(C) 3(C) 4(C) 5(C)", "dev/B.txt": "09B2\t1(U)^2/2"}
+    stored = {"dev/A.txt": "09A1\t1(C) «Two words» 2(C)^2/3 3(C) 3a(C) 3b(C)", "dev/B.txt": "09B2\t1(U)^2/2"}
+    now = {"dev/A.txt": "09A1\t1(C) «Two words» 2(C) 3(C) 4(C) 5(C)", "dev/B.txt": "09B2\t1(U)^2/2"}
     lines = snapshot_report(stored, now)
     assert lines[0] == "the structure of 1 cable(s) changed (labels in 1, page breaks in 1)"
     assert lines[1].startswith("dev/A.txt (09A1): labels: 3 [-3a 3b-][+4 5+]")
