@@ -22,7 +22,7 @@ from . import __version__
 from .errors import Problems, as_built, plural
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ("build", "check", "serve", "inspect", "import")
+COMMANDS = ("build", "check", "serve", "inspect", "import", "audit")
 
 
 class Mistake(Exception):
@@ -321,6 +321,25 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import ALLOWLIST, read_all, read_allowlist, run_audit, write_json, write_lines
+    from .load import cable_files
+
+    problems = Problems()
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if path.is_dir() and not any(True for _ in cable_files([path], Problems())):
+            problems.error(str(path), None, "no cable files in this folder")
+    allow = None if args.no_allow else Path(args.allow) if args.allow else ALLOWLIST
+    if args.allow and kind(allow) != "file":
+        raise Mistake(f"{allow}: error: no such allow-list file (--allow names a CSV of id,check,detail,reason)")
+    allowed = read_allowlist(allow, problems) if allow and allow.is_file() else set()
+    found = run_audit(read_all(paths, problems), allowed)
+    (write_json if args.json else write_lines)(found, sys.stdout)
+    status = report(problems, args.strict)
+    return max(status, 1 if found.open else 0)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .importer import Selection, import_cables, summary
     from .load import cable_files
@@ -371,7 +390,7 @@ def parser() -> argparse.ArgumentParser:
                usage="%(prog)s [-h] [--version] [COMMAND] [OPTIONS]",
                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="{build,check,serve,import,inspect}", prog="build.py")
+    sub = p.add_subparsers(dest="command", metavar="{build,check,serve,import,inspect,audit}", prog="build.py")
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--content", default=str(ROOT / "content"), metavar="DIR",
@@ -418,8 +437,19 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="one JSON object per cable per line (JSON Lines)")
     i.add_argument("--strict", action="store_true", help="treat warnings as errors")
     i.set_defaults(func=cmd_inspect)
+    a = sub.add_parser("audit", help="report signs of a misparse in cable files, per cable and in totals",
+                       description="Report every sign of a misparse that needs no ground truth (see generator/"
+                       "audit.py for the checks). Exit status: 0 when every finding is in the allow-list, 1 when "
+                       "any is not (or a file could not be read), 2 for a mistake in the command.")
+    a.add_argument("paths", nargs="+", metavar="PATH", help="cable files or folders")
+    a.add_argument("--json", action="store_true", help="one JSON document: each cable's findings, then totals")
+    a.add_argument("--allow", metavar="CSV", help="the reviewed allow-list (id,check,detail,reason); default "
+                   "tests/data/audit_allowlist.csv")
+    a.add_argument("--no-allow", action="store_true", help="report every finding, reading no allow-list")
+    a.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    a.set_defaults(func=cmd_audit)
     p.epilog = build_options(b)
-    p.commands = {"build": b, "check": c, "serve": s, "import": m, "inspect": i}
+    p.commands = {"build": b, "check": c, "serve": s, "import": m, "inspect": i, "audit": a}
     return p
 
 

@@ -52,7 +52,7 @@ PAGE_BANNER = re.compile(
     r"(?:\s+PTQ\d+)?\s*$"
 )
 PILCROW = re.compile(r"^(\s*)¶\s?")
-DASHES = re.compile(r"^\s*-{3,}\s*$")
+DASHES = re.compile(r"^\s*-{3,}(?:\s+-+)*\s*$")
 TERMINAL = re.compile(r"""[.!?:;)"'\]\u201d\u2019]\s*$""")
 SIGNER = re.compile(
     r"^\s*((?:(?:van|von|de|del|da|di|le|la|du)\s+)?[A-Z][A-Za-z'\u2019.\-]+(?:\s+[A-Z][A-Za-z'\u2019.\-]+){0,2})\s*$"
@@ -267,17 +267,31 @@ class _Open:
                          self.letter)
 
 
+FRAMED = re.compile(r"^\s*-{3,}\s*(?P<h>[^-\s](?:.{0,98}[^-\s])?)\s*-{3,}\s*$")
+"""A one-line heading between runs of dashes: ------- SUMMARY -------."""
+
+
 def heading_at(lines: list[Line], i: int) -> tuple[str, int] | None:
-    """If lines[i] is a heading underlined with dashes, return (heading, index after the underline)."""
+    """If lines[i] (and, for a two-line heading, lines[i+1]) is a heading underlined with dashes, or framed by
+    them on its own line, return (heading, index after it)."""
+    s = lines[i][1].strip()
+    framed = FRAMED.match(s) if s[:1] == "-" else None
+    if framed:
+        return strip_pilcrow(framed.group("h")), i + 1
+    if not s or len(s) > 100 or DASHES.match(s) or PARA_START.match(s):
+        return None
     j = i + 1
     if j < len(lines) and lines[j][1].strip() in ("SIPDIS", "Sipdis"):
         j += 1
-    if j >= len(lines) or not DASHES.match(lines[j][1]):
-        return None
-    s = lines[i][1].strip()
-    if not s or len(s) > 100 or DASHES.match(s) or PARA_START.match(s):
-        return None
-    return strip_pilcrow(s), j + 1
+    if j < len(lines) and DASHES.match(lines[j][1]):
+        return strip_pilcrow(s), j + 1
+    # Two lines over one underline: both short, the first not ending a sentence.
+    if j + 1 < len(lines) and DASHES.match(lines[j + 1][1]) and len(s) <= 70 and not TERMINAL.search(s):
+        second = lines[j][1].strip()
+        if (second and len(second) <= 70 and not DASHES.match(second) and not PARA_START.match(second)
+                and not is_page_break(second)):
+            return strip_pilcrow(f"{s} {second}"), j + 2
+    return None
 
 
 def segment(lines: list[Line]) -> list[Paragraph]:
@@ -319,14 +333,15 @@ def segment(lines: list[Line]) -> list[Paragraph]:
         if PAGE_BANNER.match(s) or DASHES.match(s):
             i += 1
             continue
-        h = heading_at(lines, i) if blank else None
+        # A heading may follow the end of a sentence with no blank line between.
+        h = heading_at(lines, i) if blank or not prev_text or TERMINAL.search(prev_text) else None
         if h:
             flush()
             heading, i = h
             blank, broke, prev_text = True, False, ""
             continue
 
-        m = PARA_START.match(s)
+        m = PARA_START.match(s) or undotted_start(s, last_num)
         if m and accept_number(int(m.group("num")), last_num, blank, prev_text, m.group("rest")):
             flush()
             number = int(m.group("num"))
@@ -369,6 +384,17 @@ def segment(lines: list[Line]) -> list[Paragraph]:
     return out
 
 
+UNDOTTED_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,5})\s+(?P<rest>\(.*)$")
+
+
+def undotted_start(s: str, last: int) -> re.Match | None:
+    """The cable's next paragraph keyed without the dot after its number: "15 (C) Sanctions were ..."."""
+    m = UNDOTTED_START.match(s) if s.lstrip("¶ ")[:1].isdigit() else None
+    if m and int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0]:
+        return m
+    return None
+
+
 def accept_number(n: int, last: int, blank: bool, prev_text: str, rest: str) -> bool:
     """Decide whether "N." at a line start begins paragraph N of the cable."""
     # No cap at 999: paragraph 1000 follows 999 like any other. A year or a count at a line start is told apart
@@ -380,6 +406,10 @@ def accept_number(n: int, last: int, blank: bool, prev_text: str, rest: str) -> 
     if not blank:
         # A wrapped line that happens to start with digits: only the next number, and not a date.
         words = prev_text.split()
+        # A number with its portion marking is a paragraph's, even after a month ("... in early November.");
+        # one past the next where the sentence before has ended (a number before it keyed wrong).
+        if marked and (n == expected or expected < n <= expected + 2 and TERMINAL.search(prev_text)):
+            return True
         return n == expected and not (words and DATE_WORDS.match(words[-1])) and (marked or rest[:1].isupper())
     if n == expected:
         return True
@@ -401,7 +431,7 @@ def find_summary(paragraphs: list[Paragraph]) -> Summary | None:
             start = idx
             break
     if start is None:
-        return None
+        return summary_by_end(paragraphs)
     by_heading = not SUMMARY_START.match(paragraphs[start].text)
     parts = []
     end = start
@@ -425,3 +455,15 @@ def find_summary(paragraphs: list[Paragraph]) -> Summary | None:
                 break
     text = "\n\n".join(t for t in parts if t)
     return Summary(paragraphs[start].label, paragraphs[end].label, text)
+
+
+def summary_by_end(paragraphs: list[Paragraph]) -> Summary | None:
+    """A summary marked only by its end: from the first paragraph to the one that says END SUMMARY, where that
+    is among the first few (a summary opens the cable)."""
+    first = next((k for k, p in enumerate(paragraphs) if p.number is not None), 0)
+    for idx in range(first, min(len(paragraphs), first + 6)):
+        m = SUMMARY_END.search(paragraphs[idx].text)
+        if m:
+            parts = [p.text.strip() for p in paragraphs[first:idx]] + [paragraphs[idx].text[: m.start()].strip()]
+            return Summary(paragraphs[first].label, paragraphs[idx].label, "\n\n".join(t for t in parts if t))
+    return None
