@@ -104,7 +104,7 @@ def row(label: str, times: list[float]) -> None:
     """One line: median, p90, worst and total of per-cable times, in milliseconds."""
     t = sorted(times)
     p90 = t[min(len(t) - 1, int(0.9 * len(t)))]
-    print(f"{label:<22} {len(t):>5} {ms(statistics.median(t))} {ms(p90)} {ms(t[-1])} {sum(t):9.2f}")
+    print(f"{label:<28} {len(t):>5} {ms(statistics.median(t))} {ms(p90)} {ms(t[-1])} {sum(t):9.2f}")
 
 
 def main() -> int:
@@ -123,19 +123,20 @@ def main() -> int:
         print(f"parse_speed: no cables under {corpus}; nothing to measure (skipped).")
         return 0
     repeat = max(1, args.repeat)
-    print(f"corpus {corpus}; {one_core()}; per cable the fastest of {repeat} passes after a warm-up")
-    print(f"{'stage':<22} {'files':>5} {'median':>8} {'p90':>8} {'worst':>8} {'total s':>9}   (ms per cable)")
+    load = f"; load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
+    print(f"corpus {corpus}; {one_core()}{load}; per cable the fastest of {repeat} passes after a warm-up")
+    print(f"{'stage':<28} {'files':>5} {'median':>8} {'p90':>8} {'worst':>8} {'total s':>9}   (ms per cable)")
     all_parse: list[float] = []
     for name, files in sets.items():
         if not files:
-            print(f"{name:<22} no files found")
+            print(f"{name:<28} no files found")
             continue
         m = measure(files, repeat)
         row(f"{name}: read", m["read"])
         row(f"{name}: parse", m["parse"])
         row(f"{name}: read + parse", [a + b for a, b in zip(m["read"], m["parse"])])
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(m["formats"].items()))
-        print(f"{'':<22} {m['cables']} cables read as {kinds}; one whole pass {m['pass']:.2f} s")
+        print(f"{'':<28} {m['cables']} cables read as {kinds}; one whole pass {m['pass']:.2f} s")
         all_parse += m["parse"]
     median = statistics.median(all_parse)
     verdict = "OK" if median * 1000 < TARGET_MS else "SLOW"
