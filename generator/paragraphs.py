@@ -43,8 +43,9 @@ OLD_PAGE = re.compile(
 # A page line inside a longer line (a page whose line ends were lost): the new style only with its message
 # number written in eight digits, the old style only up to its time group, so that prose is never taken.
 EMBEDDED_PAGE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<place>[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3}) +\d{8} +\d{3}(?:\.\d{1,2})? +OF +\d{3}(?!\d)"
-    r"|(?<![A-Za-z0-9])PAGE +\d{2,3} +(?:[A-Z][A-Z ]*?\s*\d{2,6}(?: +\d{2} +OF +\d{2})? +\d{6}Z|R[A-Z]{4,6}\d{4}\b)"
+    r"(?<![A-Za-z0-9])(?P<place>[A-Z][A-Z.'-]*+(?: [A-Z][A-Z.'-]*+){0,3}) ++\d{8} ++\d{3}(?:\.\d{1,2})? ++OF ++\d{3}(?!\d)"
+    r"|(?<![A-Za-z0-9])PAGE ++\d{2,3} ++(?:[A-Z](?:[A-Z]++| ++(?=[A-Z]))*+ *+\d{2,6}(?: ++\d{2} ++OF ++\d{2})?"
+    r" ++\d{6}Z|R[A-Z]{4,6}\d{4}\b)"
 )
 SPACED_BANNER = re.compile(r"^\s*(?:S E C R E T|C O N F I D E N T I A L|U N C L A S S I F I E D)\s*")
 PAGE_BANNER = re.compile(
@@ -93,7 +94,8 @@ def _places() -> frozenset[str]:
     return places | frozenset(p[:10].rstrip() for p in places)
 
 
-PARA_INSIDE = re.compile(r"(?<=[.!?:;)\]\"'\u201d\u2019])\s+(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
+PARA_INSIDE = re.compile(r"(?<=[.!?:;)\]\"'\u201d\u2019])\s+(?:(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+)?"
+                         r"(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
 HEADING_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+(?P<line>-{3,})?\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
 UNDERLINED_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^.!?]{2,80}?)\s+(?P<line>-{3,})\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
 
@@ -159,7 +161,7 @@ def _glued_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | N
             return "", head, s[m.start("num"):], last + 1
     for m in PARA_INSIDE.finditer(s):
         if int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0]:
-            return s[: m.start()], (), s[m.start("num"):], last + 1
+            return s[: m.start()], (m.group("head") or "",), s[m.start("num"):], last + 1
     return None
 
 
