@@ -12,7 +12,7 @@ from .header import DTG, Header, dtg_time, parse_header
 from .ids import canonical_id, id_place, is_canonical, known_place, make_id, origin_from_station, valid_id
 from .model import Cable, Reference
 from .paragraphs import (PARA_START, DASHES, heading_at, is_page_break, segment, find_summary,
-                         split_marking, take_signer)
+                         split_glued_lines, split_marking, take_signer)
 from .readers import PARTIAL_NOTICE, Document
 from .tables import origins_by_routing_indicator, routing_indicators, tag_codes
 
@@ -507,7 +507,7 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
     if not lines:
         raise CableError("no cable text: the file holds only blank lines", doc.first_line)
 
-    lines = split_inline_fields(undo_dump_escapes(lines))
+    lines = split_inline_fields(split_glued_lines(undo_dump_escapes(lines)))
     banner_idx = locate_banner(lines)
     if banner_idx is None:
         banner_idx = next((k for k, (_, s) in enumerate(lines) if field_of(s) and field_of(s)[0] in
