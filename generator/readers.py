@@ -111,6 +111,8 @@ CABLE_TABLE = re.compile(r"<table[^>]*?\bclass\s*=\s*['\"]?cable\b", re.I)
 PRE_TAG = re.compile(r"<pre[\s>]", re.I)
 MARKUP_START = re.compile(r"\s*(?:<\?xml|<!DOCTYPE|<html|<head|<body|<table|<div|<code|<pre|<h[1-6]|<p[\s>]|<!--)", re.I)
 LABEL_FIRST = ("Identifier", "Reference ID")
+LABEL_BLOCK = re.compile(r"^[ \t\xa0]*(?:Identifier|Reference ID)[ \t\xa0]*\n[ \t\xa0]*Created[ \t\xa0]*$", re.M)
+"""The label block of a page rendered to text, one label a line, wherever the page's navigation ends."""
 TABLE_LABELS = re.compile(r"^[ \t]*Reference ID[ \t]+Created[ \t]+Released[ \t]+Classification[ \t]+Origin[ \t]*$",
                           re.M)
 """The metadata table of a cable page as a browser copies it: its labels in one line, tab-separated."""
@@ -140,7 +142,7 @@ def sniff(data: bytes) -> str:
         return "wikileaks-html"
     lines = [ln.strip().replace("\xa0", " ") for ln in text.splitlines()[:12]]
     nonblank = [ln for ln in lines if ln]
-    if nonblank and nonblank[0] in LABEL_FIRST:
+    if nonblank and nonblank[0] in LABEL_FIRST or LABEL_BLOCK.search(text):
         return "wikileaks-page-text"
     if TABLE_LABELS.search(text):
         return "wikileaks-copied-page"
@@ -289,7 +291,9 @@ def read_page_text(text: str, source: Source) -> Document:
     """A WikiLeaks cable page rendered to text: a label block, the title and TAGS, then the cable."""
     lines = text.split("\n")
     clean = [ln.replace("\xa0", " ").strip() for ln in lines]
-    i = 0
+    block = LABEL_BLOCK.search(text)
+    # The page's navigation, where the text holds it, ends where the label block starts.
+    i = text.count("\n", 0, block.start()) if block else 0
     while i < len(clean) and not clean[i]:
         i += 1
     names = []

@@ -260,3 +260,18 @@ def test_the_publishers_address_and_search_lead_to_the_cable(aliased_site, brows
             assert page.locator("#cable-results .result h3 .id").all_inner_texts()[0] == rid
     finally:
         page.close()
+
+
+def test_a_page_rendered_to_text_after_its_navigation(tmp_path):
+    """The label block of a page rendered to text (the first seed's form) is found after whatever navigation a
+    rendering kept before it, and reads as the seed itself does."""
+    seed = need_shared("seeds", "000_7c665ef8620d339f.txt").read_bytes()
+    nav = b"Browse latest releases\nBrowse by creation date\n1966\nReference ID\nViewing cable 07BEIJING3239, S/CRS\n\n"
+    (tmp_path / "navigated.txt").write_bytes(nav + seed)
+    (plain,) = read_file(need_shared("seeds", "000_7c665ef8620d339f.txt"), Problems())
+    problems = Problems()
+    (c,) = read_file(tmp_path / "navigated.txt", problems)
+    assert not problems.items and c.source.format == "wikileaks-page-text"
+    assert (c.id, c.created, c.classification, c.origin, c.tags) == (
+        plain.id, plain.created, plain.classification, plain.origin, plain.tags)
+    assert [p.text for p in c.paragraphs] == [p.text for p in plain.paragraphs]
