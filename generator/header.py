@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .model import Recipient, Station
+from .paragraphs import is_page_break
 from .tables import PRECEDENCE_CODES, routing_indicators
 
 MONTHS = {m: i for i, m in enumerate(
@@ -45,6 +46,9 @@ FIELD_LINE = re.compile(r"^(?:TAGS?|SUBJECT|SUBJ|REFS?|REFTELS?|E\.\s?O\.|KEY|CL
                         r"|^[A-Za-z]+:[^\S\n]*\t|^<<\d+>>$|^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d$", re.I)
 DISTRIBUTION = re.compile(r"^(?:INFO\s+)?[A-Z]{1,6}-\d\d\b")
 CAVEAT_LINES = frozenset(("SIPDIS", "SENSITIVE", "NOFORN", "EXDIS", "NODIS", "LIMDIS", "SENSITIVE SIPDIS"))
+# The classification word alone (with its PTQ serial) at the foot or head of a page of an old cable.
+PAGE_FOOT = re.compile(r"^(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|TOP SECRET|LIMITED OFFICIAL USE"
+                       r"|C O N F I D E N T I A L|S E C R E T|U N C L A S S I F I E D)(?:\s+PTQ\d+)?$")
 
 
 @dataclass
@@ -161,6 +165,8 @@ def parse_header(lines: list[tuple[int, str]]) -> Header:
         if FIELD_LINE.match(s) or DISTRIBUTION.match(s) or s.upper() in CAVEAT_LINES:
             block = None
             continue
+        if is_page_break(line) or PAGE_FOOT.match(s):
+            continue  # a page break inside the addressees ("PAGE 02 ROME 03067 211833Z"): the list goes on after it
         if s.startswith("FM ") and not h.fm:
             h.fm = s[3:].strip()
             block = None

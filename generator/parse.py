@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import CableError, Problems
 from .header import DTG, Header, dtg_time, parse_header
 from .ids import canonical_id, id_place, is_canonical, known_place, make_id, origin_from_station, valid_id
 from .model import Cable, Reference
-from .paragraphs import (PARA_START, DASHES, heading_at, is_page_break, segment, find_summary,
+from .paragraphs import (PARA_START, PORTION, DASHES, heading_at, is_page_break, segment, find_summary,
                          split_glued_lines, split_marking, take_signer)
 from .readers import PARTIAL_NOTICE, Document
-from .tables import origins_by_routing_indicator, routing_indicators, tag_codes
+from .tables import (origins_by_fm_line, origins_by_routing_indicator, routing_indicators, station_places,
+                     tag_codes)
 
 Line = tuple[int, str]
 
@@ -205,8 +207,121 @@ def classification_from_text(word: str, caveats: list[str], banner_rest: str) ->
 
 # --- front matter ---------------------------------------------------------------------------------
 
+# Where another field or the body starts inside a field's line, on a page that lost its line ends ("SUBJECT: ...
+# REF: A. TEL AVIV 03385", "REF: CAIRO 1725Classified By: ...", "... reasons 1.4 (b) and (d) 1.(S) Summary").
+# Each alternative is a group, so that the field decides which of them may end it (see RUNON_ENDS).
+RUNON = re.compile(
+    r"(?:^\s*|(?<=\S)\s+|(?<=\d)(?=Classified|CLASSIFIED))(?="
+    r"(?P<ref>(?:REFS?|REFTELS?|Refs?|Reftels?)\s?:\s)"
+    r"|(?P<classified_by>(?:CLASSIFIED|Classified)\s+(?:BY|By|by)\b)"
+    r"|(?P<derived>(?:DERIVED|Derived)\s+(?:FROM|From|from)\s?:)"
+    r"|(?P<field>(?:TAGS|SUBJECT)\s?:\s|E\.\s?O\.\s?1\d{4}\b)"
+    r"|(?P<para>1\s?\.\s?(?:\((?P<mark>[^()\s]{1,12})\)|(?P<word>[A-Z][a-z]+)))"
+    r"|(?P<marked>\((?P<pmark>[^()\s]{1,12})\)\s+[A-Z][a-z])"
+    r"|(?P<framed>-{4,}\s*[A-Za-z][^-]{0,80}?\s-{4,})"
+    r"|(?P<underlined>(?<=[.)]\s)\s*[A-Z][A-Za-z ]{2,40}?\s-{4,}\s*$)"
+    r")"
+)
+RUNON_ENDS = {
+    "subject": ("ref", "classified_by", "derived", "field", "para"),
+    "ref": ("classified_by", "derived", "field", "para", "word", "marked", "framed", "underlined"),
+    "classified_by": ("ref", "derived", "field", "para", "word", "marked", "framed", "underlined"),
+}
+"""Which run-on starts end which field: a subject ends only where a field or a marked paragraph starts."""
+CLASSIFIER = re.compile(r"^\s*(?:CLASSIFIED|Classified)\s+(?:BY|By|by)\s*:|\b(?:REASONS?|Reasons?|reasons?)\b"
+                        r"|\b1\s?\.\s?[45]\b")
+
+
+def runon_at(field: str, text: str) -> int | None:
+    """Where in a field's line another field or the body starts, if it does."""
+    ends = RUNON_ENDS.get(field)
+    if not ends or not text:
+        return None
+    for m in RUNON.finditer(text):
+        kind = next(k for k in ("ref", "classified_by", "derived", "field", "para", "marked", "framed",
+                                "underlined") if m.group(k))
+        if kind == "para":
+            mark = m.group("mark")
+            if mark is None:
+                kind = "word"
+            elif not PORTION.match(mark.upper()):
+                continue
+        if kind not in ends:
+            continue
+        if kind == "marked" and not marked_paragraph(field, m.group("pmark")):
+            continue
+        # "Classified by" inside a subject may be words of it: it ends the subject only as the field, with its
+        # colon or the reasons that follow.
+        if kind == "classified_by" and field == "subject" and not CLASSIFIER.search(text[m.start("classified_by"):]
+                                                                                      [:300]):
+            continue
+        return m.start(kind if kind != "word" else "para")
+    return None
+
+
+def marked_paragraph(field: str, mark: str) -> bool:
+    """Whether "(X) Word" after a field's text is the body's first paragraph: a portion marking before a word in
+    mixed case (a REF item may say "12/12/08 (U) EMAIL FROM POLOFF"), and in a REF line not a lone letter, which
+    may be the next item's ((C) San Jose 01713)."""
+    up = mark.upper()
+    if not PORTION.match(up):
+        return False
+    return field != "ref" or len(up) > 1 or up == "U"
+
+
+def page_footer(s: str) -> bool:
+    """A line that is only a classification word (with a PTQ serial): the foot or head of a page."""
+    if len(s) > 60:
+        return False
+    m = BANNER.match(s)
+    return bool(m) and (not m.group("rest").strip() or m.group("rest").strip().startswith("PTQ"))
+
+
+def next_ref_item(ref: list[Line], s: str) -> bool:
+    """Whether a line after a blank continues the REF with its next item letter (REF: A. ... / blank / B. ...)."""
+    letters = re.findall(r"(?:^|[\s;,])\(?([A-Za-z])[.):]\s", " " + " ".join(t for _, t in ref))
+    if not letters:
+        return False
+    nxt = chr(ord(letters[-1]) + 1)
+    return re.match(r"^\s*¶?\s*\(?" + nxt + r"[.):]\s", s) is not None
+
+
+REASONS_LINE = re.compile(r"^\s*\(?\s*1\s?\.\s?[45]\b")
+
+
+def unfinished(field: str, parts: list[Line], s: str, broken: bool) -> bool:
+    """Whether a Classified By line that has not given its reasons yet goes on after blank lines: over a page
+    break ("..., REASONS" / page line / "1.4 (B) AND (D).") with a line that gives them, or with a line that is
+    only them ("... Aubrey Carlson. Reasons" / blank / "1.4 (b/d).")."""
+    if field != "classified_by" or parse_reasons(joined(parts)):
+        return False
+    if field_of(s) or PARA_START.match(s) or only_caveats(s) or not parse_reasons(s):
+        return False
+    return broken or bool(REASONS_LINE.match(s)) and len(s.strip()) <= 80
+
+
+def take_field_text(lines: list[Line], i: int, field: str, text: str, first: bool) -> tuple[str, bool]:
+    """A field's text on line i without what runs on after it; what runs on is put on a line of its own after
+    line i, read next (a continuation line that starts with it is left to be read anew). Return (text, whether
+    something ran on)."""
+    cut = runon_at(field, text)
+    if cut is None:
+        return text, False
+    if cut == 0 and not first:
+        return "", True
+    num = lines[i][0]
+    lines.insert(i + 1, (num, text[cut:].lstrip()))
+    return text[:cut].rstrip(), True
+
+
+def same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
 def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Line]], list[str], int]:
-    """Read the lines after the banner up to the body: fields, caveat lines; return where the body starts."""
+    """Read the lines after the banner up to the body: fields, caveat lines; return where the body starts.
+
+    The list may grow: what runs on after a field on its line is put on a line of its own (take_field_text)."""
     fields: dict[str, list[Line]] = {}
     caveats: list[str] = []
     current = None
@@ -216,30 +331,40 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
     while i < n:
         num, s = lines[i]
         st = s.strip()
-        if is_page_break(s) or (st and DASHES.match(st) and not seen_subject):
+        if is_page_break(s) or (st and DASHES.match(st) and not seen_subject) or (st and page_footer(st)):
             i += 1
             continue
         if not st:
-            current = None if current != "tags" else current
-            if seen_subject:
-                j = i + 1
-                while j < n and (not lines[j][1].strip() or is_page_break(lines[j][1])):
-                    j += 1
-                if j >= n or not (field_of(lines[j][1]) or only_caveats(lines[j][1])):
-                    return fields, caveats, j
-                # Lines i+1 to j-1 are blank or page breaks, which change nothing: going on from i+1 would
-                # look ahead over the same blanks once for each (minutes for 50,000 blank lines before a REF).
-                i = j
+            j = i + 1
+            broken = False
+            while j < n and (not lines[j][1].strip() or is_page_break(lines[j][1]) or page_footer(lines[j][1])):
+                broken = broken or bool(lines[j][1].strip())
+                j += 1
+            if j < n and current == "ref" and next_ref_item(fields["ref"], lines[j][1]):
+                i = j  # REF items after a blank line
                 continue
-            i += 1
+            if j < n and current and unfinished(current, fields[current], lines[j][1], broken):
+                i = j  # Classified By wrapped over a page break or a blank line
+                continue
+            current = None if current != "tags" else current
+            if seen_subject and (j >= n or not (field_of(lines[j][1]) or only_caveats(lines[j][1]))):
+                return fields, caveats, j
+            # Lines i+1 to j-1 are blank, page breaks or page feet, which change nothing: going on from i+1 would
+            # look ahead over the same blanks once for each (minutes for 50,000 blank lines before a REF).
+            i = j
             continue
         f = field_of(s)
         if f and not (f[0] == "tags" and "tags" in fields):
             current, m = f
             if current == "tags" and "tags" in fields:
                 current = None
-            fields.setdefault(current, []).append((num, m.group("v")))
+            value, ran_on = take_field_text(lines, i, current, m.group("v"), True)
+            n = len(lines)
+            if current == "subject" and "subject" in fields and same_text(joined(fields["subject"]), value):
+                value = ""  # the subject printed again after the front matter (06PARIS7579)
+            fields.setdefault(current, []).append((num, value))
             seen_subject = seen_subject or current == "subject"
+            current = None if ran_on else current
             i += 1
             continue
         pm = PARA_START.match(s)
@@ -255,7 +380,13 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
                 continue
             current = None
         if current in ("subject", "ref", "classified_by", "eo"):
-            fields[current].append((num, st))
+            value, ran_on = take_field_text(lines, i, current, st, False)
+            n = len(lines)
+            if not value:
+                current = None  # the line starts what ends the field (DERIVED FROM:, the body): read it anew
+                continue
+            fields[current].append((num, value))
+            current = None if ran_on else current
             i += 1
             continue
         if seen_subject and not only_caveats(st):
@@ -349,12 +480,27 @@ def split_glued(tok: str, known: frozenset[str]) -> list[str] | None:
     return ways[0] if len(ways) == 1 and len(ways[0]) > 1 and glued_codes(ways[0]) else None
 
 
+# An item's letter: "A.", "A)", "(A)", "A:", written "REF A:" by some posts; "A)STATE 104800", "D.07 MANAMA 1070"
+# without a space, "(C )SAN JOSE 01713" with one inside.
 REF_ITEM = re.compile(
-    r"(?:(?<=[\s;,])|^)(?:\((?P<p>[A-Za-z])\)\s*|(?P<letter>[A-Za-z])[.):]\s+)(?:\(?(?:(?P=letter)|(?P=p))[.):]\s+)?"
+    r"(?:(?<=[\s;,])|^)(?:REF\s+)?(?:\(\s?(?P<p>[A-Za-z])\s?\)\s*"
+    r"|(?P<letter>[A-Za-z])(?:[.):]\s+|\)(?=[A-Z0-9])|\.(?=\d{2}\s[A-Z])))"
+    r"(?:\(?(?:(?P=letter)|(?P=p))[.):]\s+)?"
 )
+# The place may be glued to its number (BOGOTA2629, 09CAIRO724) and spelt with a hyphen or an apostrophe
+# (PORT-OF-SPAIN, N'DJAMENA); it is looked up in the tables, so a looser shape resolves nothing it should not.
 REF_CABLE = re.compile(
-    r"\s*(?:(?P<y1>\d{2}|\d{4})\s*)?(?P<place>[A-Z][A-Z .]{0,30}?[A-Z])\s+0*(?P<num>\d{1,6})\b"
+    r"\s*(?:(?P<y1>\d{2}|\d{4})\s*)?(?P<place>[A-Z][A-Z .'-]{0,30}?[A-Z])\s*0*(?P<num>\d{1,6})\b"
 )
+# What an item repeats of its own label before the cable it names: the letter again ("A. (a) KABUL 673",
+# "A. A 08 ROME 01192", "A. ) STATE 064404") or the word REF ("A. REF A STATE 122214", "REF A: ...").
+ITEM_LABEL = re.compile(r"^\s*(?:REF\s+[A-Za-z]\b[.:)]?\s*|\(\s*[A-Za-z]\s*\)\s*|[A-Za-z](?:[.:)]\s*|\s+(?=\d))|\)\s*)")
+# More message numbers of the same post after the first: "BRASILIA 2799 AND 2764", "MALABO 19, 21, 26"; a
+# number may carry a suffix (AMMAN 5049-01).
+# A number followed by a word (09 CAIRO 2164) starts another mention instead; a year after a comma is a date.
+MORE_NUMBERS = re.compile(r"(?:-\d{1,2}(?!\d))?\s*(?:(?:,|;)\s*(?!(?:19[5-9]|20[01])\d\b)|(?:&|\bAND\b)\s*)"
+                          r"0*(?P<num>\d{1,6})(?:-\d{1,2}(?!\d))?\b(?![-/.]?\d)(?!\s*[A-Z]{2}|\s*-)")
+OFFICE_WORDS = re.compile(r"^(?:AMEMBASSY|AMCONSUL|EMBASSY|CONSULATE|USMISSION|EMB)\s+")
 
 
 def parse_references(text: str, year: int | None) -> list[Reference]:
@@ -367,7 +513,7 @@ def parse_references(text: str, year: int | None) -> list[Reference]:
         expected = letter_of(marks[0])
         cuts = []
         for m in marks:
-            if letter_of(m) == expected:
+            if letter_of(m).upper() == expected.upper():  # B) TRIPOLI 924; c) TRIPOLI 208
                 cuts.append(m)
                 expected = chr(ord(expected) + 1)
         for k, m in enumerate(cuts):
@@ -377,8 +523,37 @@ def parse_references(text: str, year: int | None) -> list[Reference]:
         items.extend((None, part) for part in split_mentions(text))
     refs = []
     for letter, item in items:
-        refs.append(Reference(letter, item, cable_id_in(item, year)))
+        # An item may name several cables, each with its post (ISLAMABAD 5266 ISLAMABAD 4817): the first keeps
+        # the letter.
+        parts = split_mentions(item) if letter else [item]
+        for k, part in enumerate(parts):
+            refs.extend(item_references(letter if k == 0 else None, part, year))
     return refs
+
+
+def item_references(letter: str | None, item: str, year: int | None) -> list[Reference]:
+    """The references of one item: one per cable it names, the item's text cut between them (the letter goes
+    with the first; the others are unlettered, so that each keeps an anchor of its own)."""
+    found = cable_in(item, year)
+    if not found:
+        return [Reference(letter, item, None)]
+    cid, end = found
+    up = item.upper()
+    refs = []
+    start = 0
+    while True:
+        m = MORE_NUMBERS.match(up, end)
+        if not m:
+            break
+        refs.append(Reference(letter if not refs else None, item[start:end].strip(), cid))
+        cid = cid[: len(cid) - len(cid_number(cid))] + str(int(m.group("num")))
+        start, end = end, m.end()
+    refs.append(Reference(letter if not refs else None, item[start:].strip(), cid))
+    return refs
+
+
+def cid_number(cid: str) -> str:
+    return re.search(r"\d+$", cid).group(0)
 
 
 MENTION_GAP = re.compile(r"[\s;,(]+")
@@ -395,7 +570,7 @@ def split_mentions(text: str) -> list[str]:
     up = text.upper()
     while pos < len(text):
         m = REF_CABLE.match(up, pos)
-        if m and known_place(m.group("place").rstrip(". ")):
+        if m and ref_place(m.group("place")):
             starts.append(pos)
             pos = m.end()
         # Searched from pos, not in up[pos:]: a copy of the rest for every word is quadratic in a long REF.
@@ -411,12 +586,15 @@ def split_mentions(text: str) -> list[str]:
     return [TRAILING_AND.sub("", p) for p in parts if p]
 
 
-def cable_id_in(item: str, year: int | None) -> str | None:
-    """The canonical id of the cable a REF item names (BEIJING 1672 -> 07BEIJING1672), if any."""
-    m = REF_CABLE.match(item.upper())
+def cable_in(item: str, year: int | None) -> tuple[str, int] | None:
+    """The canonical id of the cable a REF item names (BEIJING 1672 -> 07BEIJING1672) and where its number
+    ends in the item, if it names one."""
+    up = item.upper()
+    label = ITEM_LABEL.match(up)
+    m = REF_CABLE.match(up, label.end() if label else 0)
     if not m:
         return None
-    place = known_place(m.group("place").rstrip(". "))
+    place = ref_place(m.group("place"))
     if not place:
         return None
     y = m.group("y1")
@@ -426,11 +604,66 @@ def cable_id_in(item: str, year: int | None) -> str | None:
         ry = year
     else:
         return None
-    return make_id(ry, place, m.group("num"))
+    return make_id(ry, place, m.group("num")), m.end()
+
+
+@lru_cache(maxsize=4096)
+def ref_place(words: str) -> str | None:
+    """The post a REF item names, as the publisher's ids spell it (MEXICO CITY -> MEXICO, HAGUE -> THE HAGUE,
+    RIO -> RIO DE JANEIRO, HCMC -> HO CHI MINH CITY, PORT-OF-SPAIN -> PORT OF SPAIN), or None."""
+    w = OFFICE_WORDS.sub("", re.sub(r"\s+", " ", words.strip(" .").upper()))
+    exact = known_place(w)
+    if exact:
+        return id_form(exact)
+    forms = post_forms()
+    return forms.get(("letters", re.sub(r"[^A-Z]", "", w))) or forms.get(("short", w))
+
+
+def id_form(place: str) -> str:
+    """The place as a post's own banner writes it, which the publisher's ids follow: the routing book's
+    "MEXICO CITY" and "VATICAN CITY" are MEXICO and VATICAN in their cables' FM lines (the observed table)."""
+    words = place.split()
+    if len(words) == 2 and words[1] == "CITY":
+        return words[0]
+    return place
+
+
+@lru_cache(maxsize=1)
+def post_forms() -> dict[tuple[str, str], str]:
+    """How a REF line may name a post other than as the tables spell it, mapped to the id's place.
+
+    ("letters", ...): the letters alone, for places glued or punctuated (BUENOSAIRES, N'DJAMENA). ("short",
+    ...): for the multi-word cities of embassies and consulates, the ending after a first word (HAGUE, DELHI),
+    the first words where the rest is the routing book's CITY or region code (GUATEMALA for GUATEMALA CITY,
+    MELBOURNE for MELBOURNE VIC: written so in the cables' banners, kept so), else the first words for the
+    whole name (RIO, ADDIS), and the initials of three words or more (HCMC). A short form that two posts share,
+    or that is a post itself, names none.
+    """
+    forms: dict[tuple[str, str], set[str]] = {}
+    for p in station_places():
+        forms.setdefault(("letters", re.sub(r"[^A-Z]", "", p)), set()).add(id_form(p))
+    names = list(routing_indicators().values()) + list(origins_by_fm_line())
+    cities = {n.split(" ", 1)[1] for n in names if n.startswith(("AMEMBASSY ", "AMCONSUL "))}
+    for p in cities:
+        words = p.split()
+        if len(words) < 2:
+            continue
+        for k in range(1, len(words)):
+            head, rest = " ".join(words[:k]), words[k:]
+            forms.setdefault(("short", " ".join(rest)), set()).add(id_form(p))
+            if len(head) >= 3:
+                kept = len(rest) == 1 and (rest[0] == "CITY" and k == 1 or len(rest[0]) <= 3)
+                forms.setdefault(("short", head), set()).add(head if kept else id_form(p))
+        if len(words) >= 3:
+            forms.setdefault(("short", "".join(x[0] for x in words)), set()).add(id_form(p))
+    return {key: next(iter(v)) for key, v in forms.items()
+            if len(v) == 1 and (key[0] == "letters" or not known_place(key[1]))}
 
 
 SECTION_NUMBER = re.compile(r"\b1\s?\.\s?([45])\b")
 REASON_LETTER = re.compile(r"(?:[\s(),/&+;-]|and\b|AND\b)*([a-hA-H])(?![A-Za-z])\)?")
+REASON_DOT = re.compile(r"\.(?=\s?\()")
+"""A dot between the section and its letters: "Reason 1.4.(d)" (06PARTO9)."""
 
 
 def parse_reasons(text: str) -> list[str]:
@@ -439,6 +672,9 @@ def parse_reasons(text: str) -> list[str]:
     for m in SECTION_NUMBER.finditer(text):
         # Matched from a position, not in a copy of the rest: a copy per letter is quadratic in a long line.
         pos = m.end()
+        dot = REASON_DOT.match(text, pos)
+        if dot:
+            pos = dot.end()
         while True:
             lm = REASON_LETTER.match(text, pos)
             if not lm:
@@ -642,7 +878,13 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
 
     body = lines[body_start:]
     body, signer = take_signer(body)
-    paragraphs = segment(body)
+    paragraphs = segment(body, subject)
+    if not cb_text and paragraphs:
+        # The old style: "1. (U) Classified by EUR A/S Daniel Fried. Reason 1.4(b) and (d)." The paragraph stays
+        # the cable's first; the classifying official and the reasons are read from it.
+        cb_text = next((t for t in map(classified_in_paragraph, paragraphs[:3]) if t), None)
+        classified_by = split_classified_by(cb_text) if cb_text else None
+        reasons = parse_reasons(cb_text) if cb_text else []
     summary = find_summary(paragraphs)
     if not paragraphs:
         problems.add(path, lines[-1][0], "no body text after the front matter; the cable may be truncated")
@@ -681,6 +923,14 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         subject_line=fields["subject"][0][0] if fields.get("subject") else None,
         aliases=aliases,
     )
+
+
+def classified_in_paragraph(p) -> str | None:
+    """The Classified By text of a paragraph 1 that is one, else None (after "NSC FOR ..." lines, 06PARTO9)."""
+    if p.number != 1 or p.letter is not None:
+        return None
+    m = CLASSIFIED_BY.match(" ".join(p.text[:400].split()))
+    return m.group("v") if m and m.group("v").strip() else None
 
 
 # What a publisher's id parser glued between the year and the place: the banner's SECTION line (as misspelt

@@ -19,6 +19,15 @@ def page(rid: str, build: str = "apr2011", meta: bool = False):
     return parse_document(doc, problems), problems
 
 
+def dev(rid: str, edit=None):
+    """The cable of one text of ../shared/corpus/dev, parsed without metadata; `edit` changes the bytes in memory."""
+    path = need_shared("corpus", "dev", f"{rid}.txt")
+    data = path.read_bytes()
+    doc = read_bytes(edit(data) if edit else data, str(path), None)
+    doc.meta = {}
+    return parse_document(doc, Problems())
+
+
 def test_created_from_the_date_line_of_a_partial_extract():
     # "Thursday, 07 March 2002, 10:13" right after the partial-extract notice; no DTG.
     assert page("02ROME1196")[0].created == "2002-03-07T10:13:00Z"
@@ -119,3 +128,91 @@ def test_xmt_lines_are_exempted_addressees_not_recipients():
     c = page("09STATE67105")[0]
     assert [r.name for r in c.to] == ["SECURITY OFFICER COLLECTIVE", "AMEMBASSY TRIPOLI"]
     assert [r.name for r in c.info] == ["AMCONSUL CASABLANCA"]
+
+
+# --- fields that run on, wrap or are printed again (pages that lost their line ends, old page furniture) -----
+
+def test_classified_by_run_on_to_the_ref_line():
+    c = page("09CAIRO1013")[0]  # REF: A. CAIRO 550 B. CAIRO 823 Classified By: Minister Counselor ... (d).
+    assert [(r.letter, r.text, r.id) for r in c.references] == [("A", "CAIRO 550", "09CAIRO550"),
+                                                                ("B", "CAIRO 823", "09CAIRO823")]
+    assert c.classified_by == "Minister Counselor for Economic and Political Affairs William R. Stewart"
+    assert c.reasons == ("1.4(b)", "1.4(d)")
+    c = page("09CAIRO1727")[0]  # REF: CAIRO 1725Classified By: Ambassador Margaret Scobey ...
+    assert [r.id for r in c.references] == ["09CAIRO1725"] and c.classified_by == "Ambassador Margaret Scobey"
+
+
+def test_ref_and_classified_by_run_on_into_the_body():
+    c = page("05BRASILIA1714")[0]  # REF: A. BRASILIA 1494 B. BRASILIA 1544 1. Summary. The IV Global Forum ...
+    assert c.references[-1].text == "BRASILIA 1544"
+    assert c.paragraphs[0].label == "1" and c.paragraphs[0].text.startswith("Summary. The IV Global Forum")
+    c = dev("08LONDON1870")  # REF: STATE 74305  (SBU) According to FCO ...: the whole body was the REF
+    assert [r.text for r in c.references] == ["STATE 74305"]
+    assert c.paragraphs and "According to FCO East Africa Team Leader" in c.paragraphs[0].text
+    c = page("08MANAMA479")[0]  # Classified By: CDA Christopher Henzel for reasons 1.4 (b) and (d) (C) On July 21
+    assert c.classified_by == "CDA Christopher Henzel" and c.paragraphs[0].text.startswith("(C) On July 21")
+
+
+def test_subjects_that_run_on():
+    c = page("07TELAVIV3514")[0]  # the subject's second line holds REF, Classified By and ------- SUMMARY -------
+    assert c.subject.endswith("SITATUATION IN THE IAEA AND UNSC (CABLE 3 OF 5)")
+    assert [r.id for r in c.references] == ["07TELAVIV3385", "07TELAVIV3386"]
+    assert c.classified_by == "Marc J. Sievers, Political Counselor" and c.paragraphs[0].heading == "SUMMARY"
+    c = page("08CAIRO2153")[0]  # SUBJECT: REFORM FATIGUE AT THE HOUSING MINISTRY Classified By: ...
+    assert c.subject == "REFORM FATIGUE AT THE HOUSING MINISTRY" and c.classified_by == "Ambassador Margaret Scobey"
+    c = page("07BRASILIA1006")[0]  # SUBJECT: Update on ... Case Ref: Brasilia 600 and previous 1. (SBU) Summary:
+    assert c.subject == "Update on GOL-Legacy Crash Legal Case"
+    assert [r.id for r in c.references] == ["07BRASILIA600"] and c.paragraphs[0].label == "1"
+    c = page("10TRIPOLI62")[0]  # ... MORE FANFARE THAN Derived from: DSCG 05-1, B,D (kept, as the body's first block)
+    assert c.subject == "DARFUR REBEL GROUP MERGER IN KUFRA: MORE FANFARE THAN"
+    assert c.paragraphs[0].text.startswith("Derived from: DSCG 05-1")
+
+
+def test_words_classified_by_inside_a_subject_stay():
+    edit = lambda b: b.replace(b"SUBJ:  ESSA MOOSA TALKS ABOUT MANDELA AND OTHER TOPICS",  # noqa: E731
+                               b"SUBJ:  PAPERS CLASSIFIED BY THE SAG AND OTHER TOPICS")
+    c = dev("90CAPETOWN97", edit)  # a real cable edited in memory: no reasons follow, so no Classified By field
+    assert c.subject == "PAPERS CLASSIFIED BY THE SAG AND OTHER TOPICS" and c.classified_by is None
+
+
+def test_classified_by_wrapped_over_a_blank_line_or_a_page_break():
+    c = dev("08BEIJING1263")  # "... Aubrey Carlson. Reasons" / blank / "1.4 (b/d)."
+    assert c.reasons == ("1.4(b)", "1.4(d)") and c.paragraphs[0].label == "1"
+    c = page("07PARIS170")[0]  # "..., REASONS" / blanks / PAGE 02 RUEHFRA0170 S E C R E T / "1.4 (B) AND (D)."
+    assert c.reasons == ("1.4(b)", "1.4(d)") and c.paragraphs[0].label == "1"
+
+
+def test_classified_by_in_paragraph_1_in_the_old_style():
+    c = page("08STATE100219")[0]  # ¶1. (U) Classified by EUR A/S Daniel Fried. Reason / 1.4(b) and (d).
+    assert (c.classified_by, c.reasons) == ("EUR A/S Daniel Fried", ("1.4(b)", "1.4(d)"))
+    assert c.paragraphs[0].label == "1" and c.paragraphs[0].text.startswith("Classified by")  # the paragraph stays
+    c = dev("03ABUDHABI2641")  # ¶1. (U) Classified by Ambassador Marcelle M. Wahba for reasons 1.5 (B) and (D).
+    assert (c.classified_by, c.reasons) == ("Ambassador Marcelle M. Wahba", ("1.5(b)", "1.5(d)"))
+    c = dev("06PARTO9")  # NSC FOR ... / ¶1.  (U)  Classified by:  Arnold Chacon, ... Reason 1.4.(d)
+    assert c.classified_by.startswith("Arnold Chacon, Deputy Executive") and c.reasons == ("1.4(d)",)
+
+
+def test_page_feet_left_in_subject_and_ref():
+    # Old cables end a page with the classification alone (" CONFIDENTIAL") before the next PAGE line.
+    assert dev("00HARARE6677").subject == "ASSISTANT SECRETARY MEETS WITH ZIMBABWE OPPOSITION LEADER"
+    assert page("02ROME1196")[0].references[0].text == "STATE 40721"
+
+
+def test_page_header_residue_in_tags_and_to_lines():
+    # No cable of ../shared wraps its TAGS or addressees over a page break: a real cable edited in memory.
+    def over_page(line: bytes):
+        return lambda b: b.replace(b"AMCONSUL DURBAN\n", b"AMCONSUL DURBAN\n" + line + b"\n", 1)
+    expected = ["AMEMBASSY PRETORIA", "AMCONSUL JOHANNESBURG", "AMCONSUL DURBAN", "AMEMBASSY LUSAKA",
+                "AMEMBASSY HARARE", "AMEMBASSY LONDON", "AMEMBASSY PARIS"]
+    for line in (b"PAGE 02        CAPE T  00097  01 OF 03  182017Z", b"CAPE TOWN 00000097  002 OF 003",
+                 b" CONFIDENTIAL\nPAGE 02        CAPE T  00097  01 OF 03  182017Z"):
+        assert [r.name for r in dev("90CAPETOWN97", over_page(line)).info] == expected, line
+    for line in (b" CONFIDENTIAL\n\nPAGE 02        CAPE T  00097  01 OF 03  182017Z\n", b"CAPE TOWN 00000097  002 OF 003\n"):
+        c = dev("90CAPETOWN97", lambda b: b.replace(b"TAGS: PGOV PHUM SF", b"TAGS: PGOV PHUM\n" + line + b"SF"))
+        assert c.tags == ("PGOV", "PHUM", "SF"), line
+
+
+def test_a_subject_printed_again_after_the_front_matter():
+    c = page("06PARIS7579", build="dec2010")[0]  # SUBJECT, REF A / B, Classified By, then the SUBJECT line again
+    assert c.subject == "GOF C/T COORDINATOR,S OVERVIEW OF TERRORISM THREAT"
+    assert [r.letter for r in c.references] == ["A", "B"] and c.paragraphs[0].label == "1"
