@@ -865,7 +865,7 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         for t in meta["tags"]:
             if t not in tags:
                 tags.append(t)
-    for r in repairs:
+    for r in dict.fromkeys(repairs):  # a run written three times is one repair, said once
         problems.add(path, fields["tags"][0][0], f"TAGS repaired: {r}")
 
     subject = joined(fields.get("subject", [])) or None

@@ -216,3 +216,10 @@ def test_a_subject_printed_again_after_the_front_matter():
     c = page("06PARIS7579", build="dec2010")[0]  # SUBJECT, REF A / B, Classified By, then the SUBJECT line again
     assert c.subject == "GOF C/T COORDINATOR,S OVERVIEW OF TERRORISM THREAT"
     assert [r.letter for r in c.references] == ["A", "B"] and c.paragraphs[0].label == "1"
+
+
+def test_a_repair_is_said_once_however_often_the_run_is_written():
+    """02ROME1196 writes ITPHUM three times in its TAGS line: one warning, not three."""
+    _, problems = page("02ROME1196")
+    said = [p.message for p in problems if p.message.startswith("TAGS repaired")]
+    assert said == ["TAGS repaired: ITPHUM -> IT PHUM"]
