@@ -94,6 +94,22 @@ class PageBreak:
 
 
 @dataclass(frozen=True, slots=True)
+class SectionBreak:
+    """A block of transmission lines inside the body, kept at its position in a paragraph: where a later section
+    of the message begins (its first page line, header, banner and front matter printed again), or where the
+    publisher printed the cable's head a second time."""
+
+    offset: int
+    """Character offset in the paragraph's text where the block falls."""
+    section: int | None
+    """Number of the section that begins here (2 for SECTION 02 OF 03); None where the banner names none."""
+    of: int | None
+    """Number of sections, where the banner says (3)."""
+    lines: tuple[str, ...]
+    """The block's lines as written, blank lines left out (the page lines among them are page breaks too)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph as the cable numbers it; unnumbered text is a paragraph with no number."""
 
@@ -113,6 +129,8 @@ class Paragraph:
     """Line of the source where the paragraph begins."""
     letter: str | None = None
     """Letter of a lettered sub-paragraph (a), as the anchor uses it."""
+    section_breaks: tuple[SectionBreak, ...] = ()
+    """Section breaks that fall inside (or at the end of) this paragraph."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,10 @@ a paragraph only where it continues the cable's own sequence, or follows a blank
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .model import PageBreak, Paragraph, Summary
+from .model import PageBreak, Paragraph, SectionBreak, Summary
 from .tables import station_places
 
 Line = tuple[int, str]
@@ -49,7 +49,8 @@ EMBEDDED_PAGE = re.compile(
 )
 SPACED_BANNER = re.compile(r"^\s*(?:S E C R E T|C O N F I D E N T I A L|U N C L A S S I F I E D)\s*")
 PAGE_BANNER = re.compile(
-    r"^\s*(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|SECRET|LIMITED OFFICIAL USE|S E C R E T|C O N F I D E N T I A L)"
+    r"^\s*(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|TOP SECRET|SECRET|LIMITED OFFICIAL USE|T O P S E C R E T|S E C R E T"
+    r"|C O N F I D E N T I A L)"
     r"(?:\s+PTQ\d+)?\s*$"
 )
 PILCROW = re.compile(r"^(\s*)¶\s?")
@@ -239,6 +240,7 @@ class _Open:
     parts: list[str] = field(default_factory=list)
     length: int = 0
     breaks: list[PageBreak] = field(default_factory=list)
+    sections: list[SectionBreak] = field(default_factory=list)
 
     def add(self, s: str, new_block: bool) -> None:
         """Append a line: after a blank line as a new block, else joined to the wrap before it."""
@@ -265,8 +267,243 @@ class _Open:
     def close(self) -> Paragraph:
         text = self.text
         breaks = tuple(PageBreak(min(b.offset, len(text)), b.page, b.of, b.line) for b in self.breaks)
+        sections = tuple(replace(b, offset=min(b.offset, len(text))) for b in self.sections)
         return Paragraph(self.number, self.label, self.marking, self.heading, text, breaks, self.line,
-                         self.letter)
+                         self.letter, sections)
+
+
+# --- section breaks ---------------------------------------------------------------------------------
+# A multi-section message prints, where each later section begins, its transmission block again: the section's
+# first page line and office distribution (old style), the DTG, FM, TO and INFO lines, the section's banner
+# ("C O N F I D E N T I A L SECTION 02 OF 03 HARARE 006677"), SIPDIS, office lines and the front matter. A
+# WikiLeaks page may also print the cable's head twice (a truncated preview, then the whole text or a database
+# row of it). Such a block is no paragraph text: it is taken out and kept as a SectionBreak.
+
+_WORD = "|".join(" ?".join(w) for w in ("CONFIDENTIAL", "SECRET", "UNCLASSIFIED"))
+BODY_BANNER = re.compile(
+    r"(?:^|(?<=[\s\",>]))(?P<word>(?:T ?O ?P )?(?:" + _WORD + r")|UNCLAS|LIMITED OFFICIAL USE)"
+    r"(?:\s*+(?://|\s)\s*+(?:NOFORN|SENSITIVE|EXDIS|NODIS|LIMDIS|E ?F ?T ?O|FOR OFFICIAL USE ONLY|SIPDIS)\b)*+"
+    r"\s++(?:SECTION\s++0*(?P<sec>\d{1,2})\s++OF\s++0*(?P<of>\d{1,2})\s++)?"
+    r"(?P<place>[A-Z][A-Z.'-]*+(?: [A-Z][A-Z.'-]*+){0,3}?)\s++(?P<num>\d{5,6})(?!\d)"
+)
+"""A cable's banner naming its place and number (with its section, where it has one), anywhere in a line."""
+BROKEN_BANNER = re.compile(r"(?:" + _WORD + r"|UNCLAS)(?:\s+SECTION(?:\s+\d{1,2}(?:\s+OF(?:\s+\d{1,2})?)?)?)?"
+                           r"(?:\s+[A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})?\s*$")
+"""A banner cut at the end of its line, before its place or number."""
+HEADERISH = re.compile(
+    r"^\s*(?:VZCZC|ZNY\b|ZNR\b|DE RU|[OPRZ]{1,2} RU[A-Z]{3}|[OPRZ]{1,2}\s+\d{6}Z|(?:FM|TO|INFO|ACTION|XMT)\s+[A-Z]"
+    r"|R[A-Z]{4,6}/|R[A-Z]{4,6}(?:\s+R[A-Z]{4,6})*\s*$|(?:AMEMBASSY|AMCONSUL|USMISSION|SECSTATE|SECDEF|USDEL|CIA|NSC|DIA|CJCS)\b[^a-z]*$"
+    r"|\"?,\"|\",\s*$|\d{2,},\d{1,2}/\d{1,2}/\d{4}|\d+\s+\d{4}-\d\d-\d\d\b|(?:id|date|refid|origin|classification|"
+    r"destination|header)\s*:|-{3,}\s*header ends\s*-*\s*$|-{6,}[0-9A-F]{4,}\s"
+    r"|[^\n]*?(?:CONFIDENTIAL|SECRET|UNCLASSIFIED|UNCLAS)\b[^a-z\n]*?\"VZCZC)"
+)
+"""Lines of a transmission header or of the publisher's record of one, as printed before a repeated banner."""
+BLOCK_FIELD = re.compile(
+    r"^\W{0,3}(?P<f>E\.?\s?O\.?\s?1[23]\d{3}|TAGS?\b|SUBJ(?:ECT)?\s*:|REF(?:S|TEL|TELS)?\s*:|(?i:classified\s+by)\b"
+    r"|DECL\s*:|DERIVED FROM\s*:)"
+)
+CAVEAT_LINE = re.compile(r"^\s*(?:(?:SIPDIS|NOFORN|SENSITIVE|EXDIS|NODIS|LIMDIS|STADIS|E ?F ?T ?O|CORRECTED COPY"
+                         r"|C O R R E C T E D\s+C O P Y\b.*|FOR OFFICIAL USE ONLY)[\s,.]*)+$", re.I)
+REF_ITEM = re.compile(r"^\s*¶?\s*\(?[A-Z]\)?[.)]?\s+\S")
+MIDLINE_FIELD = re.compile(r"\sE\.\s?O\.\s?1[23]\d{3}\b|\sTAGS\s?:\s")
+GLUED_PARA = re.compile(r"\s(?=\d{1,3}\s?\.\s?\((?:U|C|S|SBU|S/NF|C/NF|TS)\))")
+GLUED_HEADING = re.compile(r"(?<=[.)])\s+(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+(?P<line>-{3,})\s*$")
+
+
+def banner_in(s: str) -> re.Match | None:
+    """A banner of a section or a repeated head in a body line: one with its SECTION, or one that starts the line
+    after nothing but the punctuation of a database row."""
+    if not ("C O N" in s or "S E C" in s or "U N C" in s or "CONF" in s or "SECRET" in s or "UNCLAS" in s
+            or "LIMITED" in s):
+        return None
+    for m in BODY_BANNER.finditer(s):
+        if m.group("sec") or not s[:m.start()].strip(" \t\",>"):
+            return m
+    return None
+
+
+def split_section_blocks(lines: list[Line], subject: str | None) -> tuple[list[Line], dict[int, tuple[int, SectionBreak]]]:
+    """Find the section blocks of the body: the lines (a banner cut off the text before it on its line) and,
+    by the index where each block starts, the index after it and its SectionBreak (offset 0, set when placed)."""
+    blocks: dict[int, tuple[int, SectionBreak]] = {}
+    if subject and subject.rstrip().endswith(("...", "\u2026")):
+        subject = None  # a preview's subject, cut short: it tells neither where the subject ends nor what it left
+    i = floor = 0
+    out = list(lines)
+    while i < len(out):
+        m = banner_in(out[i][1])
+        if m is None and i + 1 < len(out) and BROKEN_BANNER.search(out[i][1]):
+            # A banner whose place or number went on to the next line ("... SECTION 01 OF 04 THE" / "HAGUE 002047").
+            joined = f"{out[i][1].rstrip()} {out[i + 1][1].strip()}"
+            m = banner_in(joined)
+            if m is not None and m.end() > len(out[i][1].rstrip()):
+                out[i: i + 2] = [(out[i][0], joined)]
+            else:
+                m = None
+        if m is None:
+            i += 1
+            continue
+        num, s = out[i]
+        before = s[:m.start()]
+        if before.strip(" \t\",>") and not HEADERISH.match(before):  # text before the banner stays text
+            out[i: i + 1] = [(num, before.rstrip()), (num, s[m.start():])]
+            i += 1
+        end = _block_end(out, i, subject)
+        if end is None:
+            i += 1
+            continue
+        start = _block_start(out, i, floor)
+        bm = banner_in(out[i][1])
+        sec = int(bm.group("sec")) if bm.group("sec") else None
+        of = int(bm.group("of")) if bm.group("of") else None
+        written = tuple(t.strip() for _, t in out[start:end] if t.strip())
+        blocks[start] = (end, SectionBreak(0, sec, of, written))
+        i = floor = end
+    return out, blocks
+
+
+def _text_outside(lines: list[Line], blocks: dict[int, tuple[int, SectionBreak]]) -> bool:
+    """Whether any line that is not blank lies outside the blocks."""
+    inside = {k for start, (end, _) in blocks.items() for k in range(start, end)}
+    return any(t.strip() for k, (_, t) in enumerate(lines) if k not in inside)
+
+
+def _block_start(lines: list[Line], banner: int, floor: int) -> int:
+    """The first line of a block: back from its banner over the header lines printed before it (the section's
+    first page line, a page banner with its serial, DTG, FM, TO, INFO, a database row)."""
+    start = banner
+    k = banner - 1
+    while k >= floor:
+        s = lines[k][1]
+        if not s.strip():
+            k -= 1
+            continue
+        pm = OLD_PAGE.match(s)
+        if pm and int(pm.group("page")) == 1 or HEADERISH.match(s) or PAGE_BANNER.match(s) and "PTQ" in s:
+            start = k
+            k -= 1
+            continue
+        break
+    return start
+
+
+def _block_end(lines: list[Line], banner: int, subject: str | None) -> int | None:
+    """The index after a block that starts at `banner`: its caveats, office lines and front matter, and the page
+    line after them with what the subject left on it; None where the banner begins no block (no SECTION and no
+    front matter after it)."""
+    cut_glued_start(lines, banner)
+    s = lines[banner][1]
+    fields = bool(BLOCK_FIELD.search(s) or "SIPDIS" in s)
+    field = _field_of(s)
+    end = banner + 1
+    k = banner + 1
+    blank = False
+    while k < len(lines):
+        t = lines[k][1]
+        if not t.strip():
+            blank, k = True, k + 1
+            continue
+        f = _field_of(t)
+        if PARA_START.match(t) and not f:
+            break
+        if f:
+            t = cut_glued_start(lines, k)
+        if is_page_break(t):
+            end = k + 1
+            nxt = next((u for _, u in lines[k + 1:k + 3] if u.strip()), "")
+            if fields and _field_of(nxt):
+                k += 1
+                continue  # a page line inside the front matter
+            if fields and nxt and subject and _residue(nxt, subject) and lines[k + 1][1].strip():
+                end = k + 2
+            if fields:
+                break
+            k += 1
+            continue
+        if f:
+            field, fields, blank = f, True, False
+        elif CAVEAT_LINE.match(t) or PAGE_BANNER.match(t):
+            pass
+        elif not fields and MIDLINE_FIELD.search(t):
+            field, fields = "field", True  # an office line with the E.O. or TAGS line run on after it
+        elif fields and subject and _norm(t) == _norm(subject):
+            field, blank = None, False  # the subject, its keyword lost
+        elif field == "subject" and not blank:
+            pass  # a wrapped subject
+        elif field == "ref" and (not blank or REF_ITEM.match(t)):
+            pass  # a wrapped REF item, or the next one after a blank line
+        elif field == "classified" and not blank and not TERMINAL.search(lines[k - 1][1]):
+            pass  # a wrapped Classified By line
+        elif not fields and _field_soon(lines, k):
+            pass  # an office line ("NSC FOR SENIOR AFRICA DIRECTOR GAYLE SMITH") before the front matter
+        else:
+            break
+        end, k = k + 1, k + 1
+        if field == "subject" and subject and _covers(lines, banner, end, subject) and not _field_next(lines, k):
+            field = None  # the whole subject is written: what follows is the body (unless a field comes next)
+    bm = banner_in(lines[banner][1])
+    if not fields and not bm.group("sec"):
+        return None
+    return end
+
+
+def cut_glued_start(lines: list[Line], k: int) -> str:
+    """Put on lines of their own the first paragraph (with the heading before it) that a page whose line ends were
+    lost ran on after the front matter; return what stays on line k."""
+    num, s = lines[k]
+    m = GLUED_PARA.search(s)
+    if not m:
+        return s
+    before, rest = s[:m.start()], s[m.end():]
+    h = GLUED_HEADING.search(before)
+    pieces = [before[:h.start()], h.group("head"), h.group("line")] if h else [before]
+    # The paragraphs after it were glued on too: each starts a line of its own, as split_glued_lines puts them.
+    lines[k: k + 1] = [(num, t) for t in pieces] + split_glued_lines([(num, rest)])
+    return lines[k][1]
+
+
+def _field_of(s: str) -> str | None:
+    m = BLOCK_FIELD.match(s)
+    if not m:
+        return None
+    f = m.group("f").upper()
+    return ("subject" if f.startswith("SUBJ") else "ref" if f.startswith("REF") else
+            "classified" if f.startswith("CLASSIFIED") else "field")
+
+
+def _field_next(lines: list[Line], k: int) -> bool:
+    """Whether the line after lines[k - 1], with no blank line between, is a front-matter field."""
+    return k + 1 < len(lines) and bool(lines[k][1].strip()) and bool(_field_of(lines[k + 1][1]))
+
+
+def _field_soon(lines: list[Line], k: int) -> bool:
+    """Whether a front-matter field follows within a few lines, before any paragraph."""
+    seen = 0
+    for _, t in lines[k + 1:]:
+        if not t.strip():
+            continue
+        if _field_of(t):
+            return True
+        seen += 1
+        if seen > 4 or PARA_START.match(t):
+            return False
+    return False
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().upper()
+
+
+def _residue(s: str, subject: str) -> bool:
+    """Whether a line after a block's page line is the end of the cable's subject, which the page line cut."""
+    r = _norm(s)
+    return bool(r) and len(r) < len(_norm(subject)) and _norm(subject).endswith(r)
+
+
+def _covers(lines: list[Line], banner: int, end: int, subject: str) -> bool:
+    """Whether the block's SUBJECT line, with its wraps, already holds the whole subject."""
+    text = _norm(" ".join(t for _, t in lines[banner:end]))
+    return _norm(subject) in text
 
 
 FRAMED = re.compile(r"^\s*-{3,}\s*(?P<h>[^-\s](?:.{0,98}[^-\s])?)\s*-{3,}\s*$")
@@ -296,8 +533,13 @@ def heading_at(lines: list[Line], i: int) -> tuple[str, int] | None:
     return None
 
 
-def segment(lines: list[Line]) -> list[Paragraph]:
-    """Split body lines into paragraphs, following the cable's own numbering."""
+def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
+    """Split body lines into paragraphs, following the cable's own numbering; section blocks are taken out of the
+    text and kept as section breaks (the subject tells what a section's page line left of it)."""
+    lines, blocks = split_section_blocks(lines, subject)
+    if blocks and not _text_outside(lines, blocks):
+        blocks = {}  # a body that is nothing but a repeated head (a record cut short) stays text: nothing is lost
+    pending: list[SectionBreak] = []  # a block before the first paragraph: it goes at the start of that one
     out: list[Paragraph] = []
     cur: _Open | None = None
     last_num = 0
@@ -314,7 +556,31 @@ def segment(lines: list[Line]) -> list[Paragraph]:
             out.append(cur.close())
         cur = None
 
+    def place_page(s: str) -> None:
+        if cur is not None:
+            cur.breaks.append(page_break(cur.length, s))
+        elif out:
+            out[-1] = replace(out[-1], page_breaks=out[-1].page_breaks + (page_break(len(out[-1].text), s),))
+
+    def place_section(sb: SectionBreak) -> None:
+        if cur is not None:
+            cur.sections.append(replace(sb, offset=cur.length))
+        elif out:
+            out[-1] = replace(out[-1], section_breaks=out[-1].section_breaks + (replace(sb, offset=len(out[-1].text)),))
+        else:
+            pending.append(sb)
+
     while i < len(lines):
+        if i in blocks:
+            # The text on either side of a section block is one text: a sentence cut by it goes on after it.
+            end, sb = blocks[i]
+            for _, t in lines[i:end]:
+                if is_page_break(t):
+                    place_page(t)
+            place_section(sb)
+            broke = True
+            i = end
+            continue
         num, raw = lines[i]
         s = raw.rstrip()
         if not s.strip():
@@ -322,13 +588,7 @@ def segment(lines: list[Line]) -> list[Paragraph]:
             i += 1
             continue
         if is_page_break(s):
-            if cur is not None:
-                cur.breaks.append(page_break(cur.length, s))
-            elif out:
-                last = out[-1]
-                out[-1] = Paragraph(last.number, last.label, last.marking, last.heading, last.text,
-                                    last.page_breaks + (page_break(len(last.text), s),), last.line,
-                                    last.letter)
+            place_page(s)
             broke = True
             i += 1
             continue
@@ -348,7 +608,8 @@ def segment(lines: list[Line]) -> list[Paragraph]:
             flush()
             number = int(m.group("num"))
             marking, rest = split_marking(m.group("rest"))
-            cur = _Open(number, str(number), marking, heading, num)
+            cur = _Open(number, str(number), marking, heading, num, sections=pending)
+            pending = []
             cur.add(rest, False)
             heading, last_num = None, number
             blank, broke, prev_text = False, False, rest
@@ -363,7 +624,8 @@ def segment(lines: list[Line]) -> list[Paragraph]:
                 parent = cur.number
                 flush()
                 marking, rest = split_marking(sm.group("rest"))
-                cur = _Open(parent, f"{parent}{letter}", marking, None, num, letter)
+                cur = _Open(parent, f"{parent}{letter}", marking, None, num, letter, sections=pending)
+                pending = []
                 cur.add(rest, False)
                 blank, broke, prev_text = False, False, rest
                 i += 1
@@ -376,7 +638,8 @@ def segment(lines: list[Line]) -> list[Paragraph]:
         if cur is None or (new_block and cur.number is None):
             flush()
             unnumbered += 1
-            cur = _Open(None, f"u{unnumbered}", None, heading, num)
+            cur = _Open(None, f"u{unnumbered}", None, heading, num, sections=pending)
+            pending = []
             heading = None
             new_block = False
         cur.add(text, new_block)

@@ -137,8 +137,6 @@ def test_top_secret_old_style_banner_and_classification(tmp_path):
     assert [b.page for p in cable.paragraphs for b in p.page_breaks] == [2, 3]
 
 
-@pytest.mark.xfail(strict=True, reason="PAGE_BANNER in generator/paragraphs.py has no TOP SECRET: the plain "
-                                       "TOP SECRET page banners of an old-style cable stay in paragraph text")
 def test_top_secret_old_style_page_banners_are_dropped(tmp_path):
     cable = variant(tmp_path, CAPE_TOWN, [("C O N F I D E N T I A L", "T O P S E C R E T"),
                                           ("CONFIDENTIAL", "TOP SECRET")])
