@@ -500,6 +500,8 @@ ITEM_LABEL = re.compile(r"^\s*(?:REF\s+[A-Za-z]\b[.:)]?\s*|\(\s*[A-Za-z]\s*\)\s*
 # A number followed by a word (09 CAIRO 2164) starts another mention instead; a year after a comma is a date.
 MORE_NUMBERS = re.compile(r"(?:-\d{1,2}(?!\d))?\s*(?:(?:,|;)\s*(?!(?:19[5-9]|20[01])\d\b)|(?:&|\bAND\b)\s*)"
                           r"0*(?P<num>\d{1,6})(?:-\d{1,2}(?!\d))?\b(?![-/.]?\d)(?!\s*[A-Z]{2}|\s*-)")
+YEAR_OF_NEXT = re.compile(r"\s+[A-Z]{2,}\s+\d")
+"""After a post and two digits: a word and a number, so the digits were the year of another document."""
 OFFICE_WORDS = re.compile(r"^(?:AMEMBASSY|AMCONSUL|EMBASSY|CONSULATE|USMISSION|EMB)\s+")
 
 
@@ -597,6 +599,8 @@ def cable_in(item: str, year: int | None) -> tuple[str, int] | None:
     place = ref_place(m.group("place"))
     if not place:
         return None
+    if m.end() - m.start("num") <= 2 and up[m.end() - 2: m.end()].isdigit() and YEAR_OF_NEXT.match(up, m.end()):
+        return None  # "BRASILIA 09 MDA 839": two digits, then a series and its number, are that document's year
     y = m.group("y1")
     if y:
         ry = int(y)

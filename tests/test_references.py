@@ -129,3 +129,12 @@ def test_short_forms_that_name_no_single_post_resolve_nothing():
     # are TAIPEI); misspellings are not guessed.
     for written in ("SAN", "PORT", "AIT", "IRAN", "BRASILA", "TALLIN", "CITY", "GLOBAL"):
         assert ref_place(written) is None, written
+
+
+def test_two_digits_before_a_series_and_its_number_are_a_year_not_a_message():
+    """09BUENOSAIRES1305: "REF: BRASILIA 09 MDA 839" names a document of 2009, not message 9 of Brasilia."""
+    from generator.parse import parse_references
+
+    assert [r.id for r in parse_references("BRASILIA 09 MDA 839", 2009)] == [None]
+    assert [r.id for r in parse_references("A. BRASILIA 2799 AND 2764", 2009)] == ["09BRASILIA2799", "09BRASILIA2764"]
+    assert [r.id for r in parse_references("MALABO 19", 2009)] == ["09MALABO19"]
