@@ -317,7 +317,8 @@ def banner_in(s: str) -> re.Match | None:
             or "LIMITED" in s):
         return None
     for m in BODY_BANNER.finditer(s):
-        if m.group("sec") or not s[:m.start()].strip(" \t\",>"):
+        before = s[:m.start()]
+        if m.group("sec") or not before.strip(" \t\",>") or HEADERISH.match(before):
             return m
     return None
 
