@@ -87,6 +87,10 @@ def join(cable: Cable, ann: Annotations | None, content: Content, matcher: Match
             for word in ann.sic:
                 for m in re.finditer(re.escape(word), p.text):
                     inserts.append((m.end(), 0, {"t": "sic"}))
+        for sb in p.section_breaks:
+            inserts.append((sb.offset, 2, {"t": "sb", "section": sb.section, "of": sb.of,
+                                          "line": next((ln for ln in sb.lines if "SECTION" in ln.upper()),
+                                                       sb.lines[0] if sb.lines else "")}))
         for b in p.page_breaks:
             inserts.append((b.offset, 2, {"t": "pb", "page": b.page, "of": b.of, "line": b.line}))
         spans = entity_spans(p, matcher, seen_terms, out.mentions)
