@@ -40,6 +40,11 @@ SECURITY = re.compile(r"^\s*ZN[YR]\s+[A-Z]{5}(?:\s+ZZH)?\b")
 WORD_PRECEDENCE = re.compile(r"(?<!\s)\s++(NIACT IMMEDIATE|IMMEDIATE|PRIORITY|ROUTINE|FLASH)(?:\s+(\d{1,5}))?\s*$")
 TRAILING_SERIAL = re.compile(r"(?<!\s)\s++(\d{1,5})\s*$")
 RECIPIENT_RI = re.compile(r"^\s*([A-Z]{4,8})/(.*)$")
+# Lines no addressee list holds, which end it: the publisher's "----- header ends -----", a row of its database
+# (a number, a date or an id first: "110987  2007-06-05 18:03:00  07BOGOTA4029 ...", "13:28,07ASUNCION396,..."),
+# a field of its record ("id: 144469", "destination:", "ID:248885 Cable dated:2010-02-16T06:54:00"). No
+# addressee over the 2,972 cables of ../shared starts with a digit, dashes or a word and a colon.
+NOT_ADDRESSEE = re.compile(r"^(?:-{3,}|\d|[A-Za-z]+\s?:)")
 # Lines that end the addressees: a front-matter field of a record that lost its banner, a stray metadata line
 # ("Key: 09DOHA691"), a handling caveat ("Sipdis"), or State's office distribution ("INFO  LOG-00   MFA-00").
 FIELD_LINE = re.compile(r"^(?:TAGS?|SUBJECT|SUBJ|REFS?|REFTELS?|E\.\s?O\.|KEY|CLASSIFIED BY)\s*:|^E\.\s?O\.\s?1\d{4}"
@@ -122,15 +127,24 @@ def parse_recipient(line: str) -> Recipient:
     return Recipient(routing_indicator=ri, name=text, precedence=precedence, serial=serial, line=line.strip())
 
 
+def ends_addressees(s: str, gap: bool) -> bool:
+    """Whether line s (stripped) ends the addressee list: a line no list holds, or after a blank line one that is
+    not an addressee with its routing indicator (what follows a blank is the publisher's record, a row of its
+    database or the header printed again, but for a list a blank cuts in two: "RUEHUB/USINT HAVANA PRIORITY")."""
+    return bool(NOT_ADDRESSEE.match(s)) or gap and not RECIPIENT_RI.match(s)
+
+
 def parse_header(lines: list[tuple[int, str]]) -> Header:
     """Read the header lines (line number, text) that come before the banner."""
     h = Header()
     block: list[Recipient] | None = None
     de = None
+    gap = False  # a blank line since the last addressee
     for num, raw in lines:
         line = raw.rstrip()
         s = line.strip()
         if not s:
+            gap = block is not None
             continue
         if not h.dated and ("day," in s[:11] or s.startswith("Cable dated")):
             t = date_line_time(s)
@@ -172,16 +186,19 @@ def parse_header(lines: list[tuple[int, str]]) -> Header:
             block = None
             continue
         if s.startswith("TO ") and not h.to:
-            block = h.to
+            block, gap = h.to, False
             s = s[3:]
         elif s.startswith("INFO ") and not h.info:
-            block = h.info
+            block, gap = h.info, False
             s = s[5:]
         elif s in ("BT", "NNNN") or s.startswith(("XMT ", "ACTION ", "PAGE ", "INFO  ")):
             block = None
             continue
+        if block is not None and s and ends_addressees(s, gap):
+            block = None
         if block is not None and s:
             block.append(parse_recipient(s))
+        gap = False
     if not h.precedence and h.relay:
         h.precedence = PRECEDENCE_CODES.get(h.relay[0])
     if de:
