@@ -95,8 +95,17 @@ def _places() -> frozenset[str]:
     return places | frozenset(p[:10].rstrip() for p in places)
 
 
-PARA_INSIDE = re.compile(r"(?<=[.!?:;)\]\"'\u201d\u2019])\s+(?:(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+)?"
-                         r"(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
+PARA_INSIDE = re.compile(r"(?:(?<=[.!?:;)\]\"'\u201d\u2019])|(?<=XXX))\s+(?:(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+)?"
+                         r"(?P<num>\d{1,5})\s?\.\s*(?P<rest>\(.*)$")
+# A run of dashes just before the number: the underline of a heading (or the frame of a framed one) that a page
+# which lost its line ends glued between a sentence and the next paragraph; the paragraph's marking may have gone
+# on to the next line ("... Export Controls ------- 17." / "(C) Recalling ...").
+DASHED_INSIDE = re.compile(r"(?<!-)-{3,}(?:\s+-+)*\s*(?P<num>\d{1,5})\s?\.(?:\s*(?P<rest>\(.*)|\s*$)")
+FRAME_OPEN = re.compile(r"(?:^|\s)-{3,}(?:\s+-+)*\s*(?P<head>[^-\s](?:(?!-{3}).){1,98}?)\s*$")
+TITLE_INSIDE = re.compile(r"(?:(?<=[a-z0-9][.!?])|(?<=[.!?][\"')\u201d]))\s+(?P<head>[A-Z](?:[^.!?]|(?<![A-Za-z]{2})\.){2,100}?)\s+(?P<num>\d{1,5})\s?\.\s*(?P<rest>\(.*)$")
+"""A heading in mixed case between the end of a sentence and the next paragraph ("End Summary. Parliament's
+Treasury Select Committee ) Bonuses and Brussels Top Concern 2. (SBU) MPs ...")."""
+SENTENCE_END = re.compile(r"[.!?:;)\]\"'\u201d\u2019]\s+")
 HEADING_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+(?P<line>-{3,})?\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
 UNDERLINED_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^.!?]{2,80}?)\s+(?P<line>-{3,})\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
 
@@ -141,6 +150,8 @@ def _split_paragraphs(num: int, s: str, last: int, out: list[Line]) -> int:
         m = PARA_START.match(s)
         if m and int(m.group("num")) > last and split_marking(m.group("rest"))[0]:
             last = int(m.group("num"))
+        elif m and int(m.group("num")) == last + 1 and not m.group("rest").strip():
+            last += 1  # the number alone, its marking on the next line
         cut = _glued_start(s, last)
         if cut is None:
             out.append((num, s))
@@ -153,16 +164,58 @@ def _split_paragraphs(num: int, s: str, last: int, out: list[Line]) -> int:
 def _glued_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | None:
     """Where the cable's next paragraph starts inside a line: (text before, the heading's lines, the paragraph,
     its number)."""
-    if len(s) < 8 or ". (" not in s and ".  (" not in s:
+    if len(s) < 8 or ". (" not in s and ".  (" not in s and ".(" not in s and "---" not in s:
         return None
+    dashed = _dashed_start(s, last)
+    if dashed:
+        return dashed
     for rx in (UNDERLINED_BEFORE, HEADING_BEFORE):
         m = rx.match(s)
         if m and int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0]:
             head = (m.group("head").strip(), m.group("line") or "")
             return "", head, s[m.start("num"):], last + 1
+    for m in TITLE_INSIDE.finditer(s):
+        head = HEAD_TAIL.sub("", m.group("head"))
+        if int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0] and title_like(head):
+            return s[: m.start()], (head, "---"), s[m.start("num"):], last + 1
     for m in PARA_INSIDE.finditer(s):
-        if int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0]:
-            return s[: m.start()], (m.group("head") or "",), s[m.start("num"):], last + 1
+        n = int(m.group("num"))
+        # One past the next, as a number after a blank line may be (a number keyed wrong, a first paragraph lost).
+        if last < n <= last + 2 and split_marking(m.group("rest"))[0]:
+            return s[: m.start()], (m.group("head") or "",), s[m.start("num"):], n
+    return None
+
+
+HEAD_TAIL = re.compile(r"[\s\-{}|_=*]+$")
+"""What a page left after a heading's words: the remains of its underline."""
+NOT_HEADINGS = re.compile(r"^(?:END|BEGIN)\b|^(?:SIPDIS|NOFORN|SENSITIVE)$", re.I)
+
+
+def title_like(words: str) -> bool:
+    """Whether words read as a heading: a dozen words at most, most of them capitalised, not END SUMMARY."""
+    ws = [w for w in words.split() if w[:1].isalpha()]
+    return (0 < len(ws) <= 12 and sum(w[0].isupper() for w in ws) * 2 > len(ws)
+            and not NOT_HEADINGS.match(words.strip()))
+
+
+def _dashed_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | None:
+    """The cable's next paragraph glued after a heading's underline or frame: the text before, the heading (the
+    words inside the frame, or those after the last sentence's end), an underline, the paragraph."""
+    for m in DASHED_INSIDE.finditer(s):
+        rest = m.group("rest")
+        if int(m.group("num")) != last + 1 or rest is not None and not split_marking(rest)[0]:
+            continue
+        before = s[:m.start()].rstrip()
+        framed = FRAME_OPEN.search(before)
+        if framed:
+            text, head = before[:framed.start()], framed.group("head")
+        else:
+            ends = list(SENTENCE_END.finditer(before[:-1]))
+            cut = ends[-1].end() if ends else 0
+            text, head = before[:cut], before[cut:]
+        if len(head) > 100:
+            text, head = before, ""
+        return text, (head.strip(), "---" if head.strip() else ""), s[m.start("num"):], last + 1
     return None
 
 
@@ -605,15 +658,23 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
             continue
 
         m = PARA_START.match(s) or undotted_start(s, last_num)
-        if m and accept_number(int(m.group("num")), last_num, blank, prev_text, m.group("rest")):
+        cited = bool(m) and blank and cited_number(int(m.group("num")), last_num, prev_text, lines, i)
+        if m and not cited and accept_number(int(m.group("num")), last_num, blank, prev_text, m.group("rest")):
             flush()
             number = int(m.group("num"))
             marking, rest = split_marking(m.group("rest"))
             cur = _Open(number, str(number), marking, heading, num, sections=pending)
             pending = []
-            cur.add(rest, False)
             heading, last_num = None, number
-            blank, broke, prev_text = False, False, rest
+            blank, broke = False, False
+            glued = unmarked_start(rest, cur, last_num)
+            if glued is not None:
+                cur.add(rest[:glued], False)
+                lines[i] = (num, rest[glued:].lstrip())
+                prev_text = rest[:glued].strip()
+                continue
+            cur.add(rest, False)
+            prev_text = rest
             i += 1
             continue
 
@@ -632,10 +693,21 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
                 i += 1
                 continue
 
+        glued = unmarked_start(s, cur, last_num)
+        if glued is not None:
+            # The paragraph goes on to the end of its sentence; the next number starts the line left over.
+            cur.add(strip_pilcrow(s[:glued]), blank)
+            lines[i] = (num, s[glued:].lstrip())
+            blank, broke, prev_text = False, False, s[:glued].strip()
+            continue
         text = strip_pilcrow(s)
         stray = blank and prev_text and not TERMINAL.search(prev_text) and (
             broke or text.strip()[:1].islower())
-        new_block = blank and not stray
+        new_block = blank and not stray and not cited
+        if cur is not None and cur.number is not None and not cur.parts and cur.marking is None:
+            # A paragraph whose number stood alone on its line: its marking opens the next one.
+            cur.marking, text = split_marking(text.strip())
+            new_block = False
         if cur is None or (new_block and cur.number is None):
             flush()
             unnumbered += 1
@@ -648,6 +720,38 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
         i += 1
     flush()
     return out
+
+
+CITING_WORD = re.compile(r"^(?:para|paras|paragraph|paragraphs|and|see|in)\.?,?$", re.I)
+"""The last word of a sentence that cites a paragraph, which the publisher's blank line and pilcrow cut before
+its number ("please see paragraphs 3 and" / "¶4. (For information ...)")."""
+
+
+def cited_number(n: int, last: int, prev_text: str, lines: list[Line], i: int) -> bool:
+    """Whether "N." after a blank line is the number a sentence cites, not a paragraph: it is not the next
+    number, the text before ends with a citing word, and the next number that starts a line is the next one."""
+    words = prev_text.split()
+    if n == last + 1 or not words or not CITING_WORD.match(words[-1]):
+        return False
+    for _, t in lines[i + 1:i + 12]:
+        m = PARA_START.match(t)
+        if m:
+            return int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0] is not None
+    return False
+
+
+UNMARKED_INSIDE = re.compile(r"(?<=[a-z][.!?)])\s{1,3}(?P<num>\d{1,3})\.\s+(?=[A-Z][A-Za-z]+\b)")
+
+
+def unmarked_start(s: str, cur: "_Open | None", last: int) -> int | None:
+    """Where the next paragraph of a cable whose paragraphs carry no marking starts inside a line, after the end
+    of a sentence ("... accessed nationwide. 10. In addition, ..."): only the next number."""
+    if cur is None or cur.number is None or cur.marking is not None or cur.letter is not None or ". " not in s:
+        return None
+    for m in UNMARKED_INSIDE.finditer(s):
+        if int(m.group("num")) == last + 1:
+            return m.start()
+    return None
 
 
 UNDOTTED_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,5})\s+(?P<rest>\(.*)$")

@@ -1,0 +1,141 @@
+"""Paragraph segmentation on real cables of ../shared: the numbers a sentence cites are no paragraphs, and the
+paragraph starts a page that lost its line ends glued inside a line (after a heading's underline or frame, after a
+mixed-case heading, with no space after the dot, after a redaction, in a cable whose paragraphs carry no marking)
+are paragraphs. Each test fails without the rule it names (checked by turning the rule off)."""
+
+from __future__ import annotations
+
+from generator import paragraphs
+from generator.audit import read_all
+from generator.errors import Problems
+
+from .conftest import need_shared
+
+
+def cable(*parts: str):
+    [r] = list(read_all([need_shared("corpus", *parts)], Problems()))
+    return r.cable
+
+
+def labels(c) -> list[str]:
+    return [p.label for p in c.paragraphs]
+
+
+def para(c, label: str):
+    return next(p for p in c.paragraphs if p.label == label)
+
+
+# --- a number a sentence cites ---------------------------------------------------------------------
+
+def test_a_number_cited_before_a_blank_line_stays_in_its_sentence():
+    # "please see paragraphs 3 and\n\n¶4. (For information ...)\n\n¶2. (SBU) SUMMARY": the publisher's blank line
+    # and pilcrow before the cited 4 made it paragraph 4, and paragraphs 2 and 3 went into its text.
+    c = cable("pages", "apr2011", "09STATE67207.html")
+    assert labels(c)[:5] == ["1", "2", "3", "4", "5"]
+    assert "please see paragraphs 3 and 4. (For information" in para(c, "1").text
+    assert para(c, "2").marking == "SBU" and para(c, "2").text.startswith("SUMMARY:")
+
+
+def test_see_para_then_the_cited_number_alone_on_its_line():
+    # 08ANKARA1417: "Please see para.\n\n¶3. \n2.(S) SUMMARY: ..."; 08STATE1265: "in paragraph\n\n5.The U.S. ...
+    # \n\n4.(SBU) BEGIN ...".
+    c = cable("pages", "apr2011", "08ANKARA1417.html")
+    assert labels(c)[:3] == ["1", "2", "3"]
+    assert para(c, "1").text.endswith("Please see para. 3.")
+    assert para(c, "2").marking == "S" and para(c, "2").text.startswith("SUMMARY")
+    c = cable("dev", "08STATE1265.txt")
+    assert labels(c) == ["1", "2", "3", "4", "5", "6"]
+    assert "in the new U.S. demarche to China in paragraph 5.The U.S. demarche" in para(c, "3").text
+    assert para(c, "4").marking == "SBU"
+
+
+def test_without_the_rule_the_cited_number_is_a_paragraph(monkeypatch):
+    monkeypatch.setattr(paragraphs, "cited_number", lambda *a: False)
+    assert labels(cable("pages", "apr2011", "09STATE67207.html"))[:2] == ["1", "4"]
+
+
+# --- paragraph starts glued inside a line ----------------------------------------------------------
+
+def test_a_paragraph_glued_after_a_framed_or_underlined_heading():
+    # 08BERLIN1108: "... decision.) \n\n------ - International Security Assistance Force (ISAF) ------ - 4. (SBU)
+    # The Bundeswehr ..."; before, paragraphs 4 to 27 were all in paragraph 3.
+    c = cable("pages", "apr2011", "08BERLIN1108.html")
+    assert para(c, "4").heading == "International Security Assistance Force (ISAF)"
+    assert para(c, "4").text.startswith("The Bundeswehr currently has 3,520")
+    assert labels(c)[-1] == "27"
+    # 08LONDON1761: "------ BWC: Plans for August Meeting of Experts ------ 24. (U) The UK plans ..."
+    c = cable("pages", "apr2011", "08LONDON1761.html")
+    assert para(c, "24").heading == "BWC: Plans for August Meeting of Experts"
+    assert para(c, "24").marking == "U"
+
+
+def test_a_number_alone_after_an_underline_takes_the_marking_of_the_next_block():
+    # 08BEIJING2322: "Nonproliferation and Export Controls ------------------------------------ 17.\n\n(C) Recalling"
+    c = cable("dev", "08BEIJING2322.txt")
+    p = para(c, "17")
+    assert (p.heading, p.marking) == ("Nonproliferation and Export Controls", "C")
+    assert p.text.startswith("Recalling his prior assignment")
+
+
+def test_without_the_rule_the_dashed_starts_stay_glued(monkeypatch):
+    monkeypatch.setattr(paragraphs, "_dashed_start", lambda s, last: None)
+    assert "4" not in labels(cable("pages", "apr2011", "08BERLIN1108.html"))
+
+
+def test_a_paragraph_glued_after_a_mixed_case_heading():
+    # 09LONDON2121: "... End Summary. Parliament's Treasury Select Committee ) Bonuses and Brussels Top Concern
+    # 2. (SBU) MPs from both ..."; before, paragraphs 2 to 18 were all in paragraph 1.
+    c = cable("pages", "dec2010", "09LONDON2121.html")
+    assert para(c, "2").heading == "Parliament\u2019s Treasury Select Committee ) Bonuses and Brussels Top Concern"
+    assert para(c, "2").text.startswith("MPs from both")
+    # An upper-case heading with U.S. in it (08TRIPOLI430); END SUMMARY is no heading (08BUENOSAIRES787).
+    c = cable("pages", "apr2011", "08TRIPOLI430.html")
+    assert para(c, "5").heading == "PERCEIVED U.S. SUPPORT FOR QADHAFI FUELS DESIRE TO FIGHT IN IRAQ"
+    c = cable("pages", "apr2011", "08BUENOSAIRES787.html")
+    assert para(c, "2").heading is None
+
+
+def test_without_the_rule_the_mixed_case_heading_stays_glued(monkeypatch):
+    monkeypatch.setattr(paragraphs, "title_like", lambda words: False)
+    assert "2" not in labels(cable("pages", "dec2010", "09LONDON2121.html"))
+
+
+def test_a_glued_start_with_no_space_after_its_dot_or_after_a_redaction():
+    # 08TRIPOLI113: "... termination of their work in Libya. 3.(SBU) U.S. companies ..."; 10MADRID154:
+    # "... a sizable investment in XXXXXXXXXXXX 6. (S//NF) The second reason ...".
+    c = cable("pages", "apr2011", "08TRIPOLI113.html")
+    assert para(c, "3").marking == "SBU" and para(c, "3").text.startswith("U.S. companies")
+    c = cable("pages", "apr2011", "10MADRID154.html")
+    assert para(c, "6").marking == "S//NF" and para(c, "6").text.startswith("The second reason")
+
+
+def test_a_first_paragraph_lost_the_glued_numbering_starts_at_2():
+    # 06BUENOSAIRES2711: the record lost the cable's start (subject to the first sentences of paragraph 1); the
+    # rest ran together on a few lines ("... assistance.  2. (C) Your visit ... END SUMMARY. on-Proliferation
+    # and PSI ----------------- 3. (U) ..."). Before, all of it was one block, then paragraph 10.
+    c = cable("pages", "apr2011", "06BUENOSAIRES2711.html")
+    assert labels(c)[:3] == ["2", "3", "4"]
+    assert para(c, "3").heading == "on-Proliferation and PSI"
+
+
+def test_an_unmarked_paragraph_glued_after_a_sentence():
+    # 08BRASILIA1396 (no paragraph carries a marking): "... accessed nationwide. 10. In addition, by May 2010";
+    # 06BRASILIA2094: "¶7. The point of contact ... Post assistance is not requested. 8. Comments/questions".
+    c = cable("dev", "08BRASILIA1396.txt")
+    assert labels(c) == [str(n) for n in range(1, 12)]
+    assert para(c, "10").text.startswith("In addition, by May 2010")
+    assert para(c, "9").text.endswith("accessed nationwide.")
+    c = cable("pages", "apr2011", "06BRASILIA2094.html")
+    assert para(c, "8").text.startswith("Comments/questions for NTSB")
+    assert para(c, "7").text.endswith("Post assistance is not requested.")
+
+
+def test_without_the_rule_the_unmarked_start_stays_glued(monkeypatch):
+    monkeypatch.setattr(paragraphs, "unmarked_start", lambda s, cur, last: None)
+    assert "10" not in labels(cable("dev", "08BRASILIA1396.txt"))
+
+
+def test_a_marked_cable_keeps_numbers_in_its_prose():
+    # 08STATE83144: "within seven (7) business days" is no paragraph 7 (the cable goes from 6 to 8).
+    c = cable("dev", "08STATE83144.txt")
+    assert labels(c) == ["1", "2", "3", "4", "5", "6", "8"]
