@@ -111,8 +111,11 @@ def check_numbering(r: Read) -> Iterator[Finding]:
     """Paragraph numbers with gaps, repeats or going backwards (a partial extract may skip: its gaps are not
     counted)."""
     last = 0
+    copy = ""
     for p in numbered(r.cable):
         n = p.number
+        if p.label.startswith("c") and not p.label.startswith(copy or "c1-"):
+            copy, last = p.label.split("-")[0] + "-", 0  # the record holds the cable again: numbered anew
         if n == last:
             what = "repeats"
         elif n < last:

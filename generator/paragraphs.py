@@ -602,7 +602,12 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
     blank = True  # the body starts as if after a blank line
     broke = False
     prev_text = ""
+    foot: str | None = None  # a page's banner glued to the end of the line before its page line
+    copy = 1  # the copy of the cable being read, where a record holds it more than once
     i = 0
+
+    def prefix() -> str:
+        return f"c{copy}-" if copy > 1 else ""
 
     def flush():
         nonlocal cur
@@ -611,10 +616,15 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
         cur = None
 
     def place_page(s: str) -> None:
+        nonlocal foot
+        offset = cur.length if cur is not None else len(out[-1].text) if out else 0
+        b = page_break(offset, s)
+        if foot:
+            b, foot = replace(b, line=f"{foot} {b.line}"), None
         if cur is not None:
-            cur.breaks.append(page_break(cur.length, s))
+            cur.breaks.append(b)
         elif out:
-            out[-1] = replace(out[-1], page_breaks=out[-1].page_breaks + (page_break(len(out[-1].text), s),))
+            out[-1] = replace(out[-1], page_breaks=out[-1].page_breaks + (b,))
 
     def place_section(sb: SectionBreak) -> None:
         if cur is not None:
@@ -633,6 +643,11 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
                     place_page(t)
             place_section(sb)
             broke = True
+            if starts_a_copy(sb, lines, end, last_num):
+                # The record holds the cable again (another transmission of it): its numbering starts again, and
+                # its paragraphs are labelled as the copy's ("c2-1"), never glued into the last paragraph.
+                copy, last_num = copy + 1, 0
+                flush()
             i = end
             continue
         num, raw = lines[i]
@@ -641,6 +656,8 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
             blank = True
             i += 1
             continue
+        if s.endswith(FOOT_WORDS) and not PAGE_BANNER.match(s):
+            s, foot = take_page_foot(s, lines, i, foot)
         if is_page_break(s):
             place_page(s)
             broke = True
@@ -663,7 +680,7 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
             flush()
             number = int(m.group("num"))
             marking, rest = split_marking(m.group("rest"))
-            cur = _Open(number, str(number), marking, heading, num, sections=pending)
+            cur = _Open(number, f"{prefix()}{number}", marking, heading, num, sections=pending)
             pending = []
             heading, last_num = None, number
             blank, broke = False, False
@@ -686,7 +703,7 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
                 parent = cur.number
                 flush()
                 marking, rest = split_marking(sm.group("rest"))
-                cur = _Open(parent, f"{parent}{letter}", marking, None, num, letter, sections=pending)
+                cur = _Open(parent, f"{prefix()}{parent}{letter}", marking, None, num, letter, sections=pending)
                 pending = []
                 cur.add(rest, False)
                 blank, broke, prev_text = False, False, rest
@@ -720,6 +737,33 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
         i += 1
     flush()
     return out
+
+
+def starts_a_copy(sb: SectionBreak, lines: list[Line], end: int, last: int) -> bool:
+    """Whether a block of the cable's head (its first section's banner, or a banner with no section) after some
+    paragraphs, with paragraph 1 next, begins the cable a second time."""
+    if last < 2 or sb.section not in (None, 1):
+        return False
+    nxt = next((t for _, t in lines[end:end + 4] if t.strip()), "")
+    m = PARA_START.match(nxt)
+    return bool(m) and int(m.group("num")) == 1
+
+
+FOOT_WORDS = ("CONFIDENTIAL", "SECRET", "UNCLASSIFIED", "UNCLAS", "LIMITED OFFICIAL USE")
+GLUED_FOOT = re.compile(r"\S\s{2,}((?:TOP )?(?:CONFIDENTIAL|SECRET|UNCLASSIFIED|UNCLAS|LIMITED OFFICIAL USE))$")
+
+
+def take_page_foot(s: str, lines: list[Line], i: int, foot: str | None) -> tuple[str, str | None]:
+    """A page's banner glued after the last words of a page, with the page line next ("... ESSENTIALLY, A
+    CONFIDENTIAL" / "PAGE 04 HARARE 06677 01 OF 03 291400Z"): the line without it, and the banner, which goes into
+    that page break's line."""
+    m = GLUED_FOOT.search(s)
+    if not m:
+        return s, foot
+    nxt = next((t for _, t in lines[i + 1:i + 4] if t.strip()), "")
+    if not is_page_break(nxt):
+        return s, foot
+    return s[:m.start() + 1], m.group(1)
 
 
 CITING_WORD = re.compile(r"^(?:para|paras|paragraph|paragraphs|and|see|in)\.?,?$", re.I)
@@ -788,7 +832,7 @@ def accept_number(n: int, last: int, blank: bool, prev_text: str, rest: str) -> 
     return False
 
 
-SUMMARY_START = re.compile(r"^\W{0,3}(?:summary|begin summary)\b\s*(?:and\s+comment|and\s+action\s+request)?\W*",
+SUMMARY_START = re.compile(r"^\W{0,3}(?:\((?:U|C|S|SBU|S/NF|C/NF|TS|LOU|U/FOUO)\)\s*)?(?:summary|begin summary)\b\s*(?:and\s+comment|and\s+action\s+request)?\W*",
                            re.I)
 SUMMARY_END = re.compile(r"\(?\bend\s+summary\b\.?\)?\.?", re.I)
 

@@ -5,6 +5,8 @@ are paragraphs. Each test fails without the rule it names (checked by turning th
 
 from __future__ import annotations
 
+import re
+
 from generator import paragraphs
 from generator.audit import read_all
 from generator.errors import Problems
@@ -139,3 +141,48 @@ def test_a_marked_cable_keeps_numbers_in_its_prose():
     # 08STATE83144: "within seven (7) business days" is no paragraph 7 (the cable goes from 6 to 8).
     c = cable("dev", "08STATE83144.txt")
     assert labels(c) == ["1", "2", "3", "4", "5", "6", "8"]
+
+
+# --- the body's rough edges --------------------------------------------------------------------------
+
+def test_a_summary_with_its_marking_first():
+    # 09TIJUANA1116: paragraph 1 is written without its number, "(SBU) SUMMARY: Various political leaders ...
+    # (END SUMMARY)"; the marking before the keyword kept it from being the summary.
+    c = cable("pages", "apr2011", "09TIJUANA1116.html")
+    assert (c.summary.start, c.summary.end) == ("u1", "u1")
+    assert c.summary.text.startswith("Various political leaders")
+    assert c.summary.text.endswith("move on.")
+
+
+def test_a_page_banner_glued_to_the_last_line_of_a_page_goes_into_the_page_break():
+    # 00HARARE6677 ¶4: "... MDC MINISTERS--ESSENTIALLY, A  CONFIDENTIAL" / "PAGE 04 HARARE 06677 01 OF 03 291400Z
+    # COALITION GOVERNMENT. ...": the banner is the page's foot, not the paragraph's text.
+    c = cable("dev", "00HARARE6677.txt")
+    p = para(c, "4")
+    assert "ESSENTIALLY, A COALITION GOVERNMENT" in p.text and "CONFIDENTIAL" not in p.text
+    assert [b.line for b in p.page_breaks] == ["CONFIDENTIAL PAGE 04 HARARE 06677 01 OF 03 291400Z"]
+    assert not para(c, "6").text.endswith("CONFIDENTIAL")
+
+
+def test_without_the_rule_the_glued_banner_stays_in_the_text(monkeypatch):
+    monkeypatch.setattr(paragraphs, "take_page_foot", lambda s, lines, i, foot: (s, foot))
+    assert re.search(r"ESSENTIALLY, A\s+CONFIDENTIAL", para(cable("dev", "00HARARE6677.txt"), "4").text)
+
+
+def test_a_record_that_holds_the_cable_twice_numbers_the_second_copy_apart():
+    # 02ROME1196: after ¶8 and the signature (POPE), the page prints another transmission of the whole cable
+    # (its first section's block: PAGE 01 ... 071049Z, ACTION/INFO, banner, E.O., TAGS, REF, Classified By), then
+    # "¶1. (C) SUMMARY: ..." again. Its paragraphs were all inside ¶8; they are the copy's c2-1 ... c2-8.
+    c = cable("pages", "apr2011", "02ROME1196.html")
+    labels_ = labels(c)
+    assert labels_[:8] == [str(n) for n in range(1, 9)]
+    assert labels_[8:] == [f"c2-{n}" for n in range(1, 9)]
+    assert para(c, "8").text.endswith("SOME NEW ONES. POPE > @@@OASYS@@@")
+    assert para(c, "c2-1").number == 1 and para(c, "c2-1").text.startswith("SUMMARY: AS POST PREDICTED")
+    assert [sb.section for sb in para(c, "8").section_breaks] == [1]
+
+
+def test_without_the_rule_the_second_copy_is_glued_into_the_last_paragraph(monkeypatch):
+    monkeypatch.setattr(paragraphs, "starts_a_copy", lambda sb, lines, end, last: False)
+    c = cable("pages", "apr2011", "02ROME1196.html")
+    assert labels(c)[-1] == "8" and "SUMMARY: AS POST PREDICTED" in para(c, "8").text
