@@ -36,6 +36,7 @@ def cable_record(site: Site, cable, joined: Joined) -> dict:
     cid = cable.id
     settings = site.content.site
     record = {"schema": SCHEMA_VERSION, **as_json(cable)}
+    record["aliases"] = list(site.aliases_of(cid))  # with those of copies left out as duplicates
     record["source"] = {**record["source"], "path": Path(cable.source.path).name, "bytes": len(cable.source.data)}
     ann = site.content.annotations.get(cid)
     record["editorial"] = {

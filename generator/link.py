@@ -42,6 +42,13 @@ class Site:
     suggestions: dict[str, dict[str, list[tuple[str, int]]]] = field(default_factory=dict)
     kin: str = ""
     """Hash of what the suggestions are computed from (briefs and people), to reuse them when unchanged."""
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Cable id -> the publisher's other ids of it: its own, and those of copies left out as duplicates (a
+    section the publisher released as a record of its own, 08SCTION02OF02SAOPAULO335 beside 08SAOPAULO335)."""
+
+    def aliases_of(self, cid: str) -> tuple[str, ...]:
+        """The publisher's other ids of a cable, each once, none its own id."""
+        return self.aliases.get(cid, ())
 
 
 def ref_anchor(letter: str | None, index: int) -> str:
@@ -85,6 +92,7 @@ def link_site(cables: list[Brief], content: Content, problems: Problems,
     ordered = sorted(cables, key=lambda c: (c.created or "", c.id))
     site = Site({c.id: c for c in ordered}, content, full, people)
     by_id = site.cables
+    site.aliases = {c.id: c.aliases for c in ordered if c.aliases}
     for c in ordered:
         for k, r in enumerate(c.references):
             if r.id and r.id in by_id and r.id != c.id:

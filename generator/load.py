@@ -12,7 +12,7 @@ from . import parallel
 from .content import refused
 from .errors import CableError, Problem, Problems
 from .model import Brief, Cable, brief
-from .store import RACY_NS, stat_key
+from .store import RACY_NS, package_digest, stat_key
 from .parse import parse_document
 from .readers import CableRowError, read_path, refused_file
 
@@ -153,9 +153,9 @@ def people_of(cable: Cable, forms: list[tuple[str, str]]) -> frozenset[str]:
 
 
 def file_key(path: Path) -> str:
-    """The store's key of a file: the hash of its path and bytes, read a block at a time (a cables.csv may be
-    larger than memory)."""
-    h = hashlib.sha256(os.fsencode(str(path)) + b"\0")
+    """The store's key of a file: the hash of the parser's code, the file's path and its bytes, read a block at a
+    time (a cables.csv may be larger than memory)."""
+    h = hashlib.sha256(package_digest().encode() + b"\0" + os.fsencode(str(path)) + b"\0")
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
@@ -236,7 +236,7 @@ def read_collection(paths: Iterable[Path], problems: Problems, store, known: dic
     `known` holds, per path, what an earlier build read; a file whose size, time and inode are unchanged
     is not opened again. Returns the same, for every file read now, in a stable order.
     """
-    forms_key = repr(forms)
+    forms_key = repr((package_digest(), forms))  # an earlier build's reading holds only for the same code
     entries: dict[str, dict] = {}
     todo: list[Path] = []
     # content/ holds no symbolic link: neither content/cables itself nor anything inside it may be one.

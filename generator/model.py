@@ -260,6 +260,8 @@ class Brief:
     """The store key of the file the cable came from (SHA-256 of the file)."""
     index: int
     """Position of the cable among the cables of that file."""
+    aliases: tuple[str, ...] = ()
+    """As Cable.aliases."""
 
     def __reduce__(self):  # positional pickling: several times faster than the dataclass default with slots
         return (type(self), tuple(getattr(self, name) for name in self.__slots__))
@@ -270,7 +272,7 @@ def brief(cable: Cable, key: str, index: int) -> Brief:
     s = cable.source
     return Brief(cable.id, cable.created, cable.subject, cable.origin, cable.classification, cable.caveats,
                  cable.tags, cable.references, tuple(p.label for p in cable.paragraphs), cable.partial,
-                 BriefSource(s.path, s.format, s.sha256, len(s.data)), cable.subject_line, key, index)
+                 BriefSource(s.path, s.format, s.sha256, len(s.data)), cable.subject_line, key, index, cable.aliases)
 
 
 def to_jsonable(value: Any) -> Any:

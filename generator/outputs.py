@@ -39,7 +39,7 @@ def cable_files(site: Site, cable: Cable, joined, env: Environment, cable_link) 
 
 def usable_aliases(site: Site, cable: Cable) -> list[str]:
     """The publisher's ids of a cable that can lead to its page: well formed, and no other cable's id."""
-    return [a for a in cable.aliases if a != cable.id and valid_id(a) and a not in site.cables]
+    return [a for a in site.aliases_of(cable.id) if a != cable.id and valid_id(a) and a not in site.cables]
 
 
 def alias_page(site: Site, cable: Cable, alias: str, env: Environment) -> str:

@@ -394,6 +394,7 @@ def cable_page_context(site: Site, cable, joined, cable_link) -> dict:
     """A cable page: the cable and its editorial layer, what the collection adds, its schema.org record."""
     root = "../../"
     ctx = cable_context(cable, joined, site.content, cable_link, root)
+    ctx["cable"]["aliases"] = list(site.aliases_of(cable.id))  # with those of copies left out as duplicates
     ctx.update(cable_extras(site, cable.id, root))
     ctx["json_ld"] = data.json_ld(site, cable)
     ctx["feeds"] = ctx["feeds"] + [{"title": f"Thread: {t['title']}", "href": t["href"] + "feed.xml"}

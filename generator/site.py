@@ -65,20 +65,30 @@ def collect(content_dir: Path, problems: Problems, store: Store, known: dict, ba
     read = Problems()
     entries = read_collection(sources_of(content_dir, problems), read, store, known, forms, show)
     problems.items.extend(left_out(p) for p in read)
-    briefs, people, seen = [], {}, {}
+    found: dict[str, list] = {}
     for path, entry in entries.items():
         for b, who in zip(entry["briefs"], entry["people"]):
-            if b.id in seen:
-                problems.error(b.source.path, None,
-                               f"cable {b.id} is also in {seen[b.id]}; this copy is left out of the site")
+            found.setdefault(b.id, []).append((b, who))
+    briefs, people, copies = [], {}, {}
+    for cid, candidates in found.items():
+        # The copy the publisher filed under the id itself is the cable; one filed under a repaired id (a section
+        # released as a record of its own) is a part of it. Else the first read.
+        keep = next((c for c in candidates if not c[0].aliases), candidates[0])
+        briefs.append(keep[0])
+        people[cid] = keep[1]
+        for b, _ in candidates:
+            if b is keep[0]:
                 continue
-            seen[b.id] = b.source.path
-            briefs.append(b)
-            people[b.id] = who
+            led = "; its publisher id leads to the cable's page" if b.aliases else ""
+            problems.error(b.source.path, None,
+                           f"cable {cid} is also in {keep[0].source.path}; this copy is left out of the site{led}")
+            copies.setdefault(cid, []).extend(b.aliases)
     kin = digest([(b.key, b.index) for b in briefs], sorted((k, sorted(v)) for k, v in people.items()))
     cached = suggested.get("suggestions") if suggested and suggested.get("kin") == kin else None
     site = link_site(briefs, content, problems, lambda cid: load_cable(store, site.cables[cid]), people, cached)
     site.kin = kin
+    for cid, more in copies.items():
+        site.aliases[cid] = tuple(dict.fromkeys(site.aliases.get(cid, ()) + tuple(more)))
     for cid, ann in content.annotations.items():
         if cid not in site.cables:
             problems.error(ann.path, None, f"annotations for {cid}, which is not among the cables in {content_dir}; "
@@ -158,7 +168,7 @@ def _cable_job(cid: str) -> dict:
         for target, path, body in files:
             write_file(target, body)
             paths.append(path)
-        for alias in sorted(set(cable.aliases) - set(usable_aliases(site, cable)) - {cid}):
+        for alias in sorted(set(site.aliases_of(cid)) - set(usable_aliases(site, cable)) - {cid}):
             found.add(cable.source.path, None, f"the publisher's id {alias} is not given a page of its own: it is "
                                                "another cable's id, or not an id")
     return {"mentions": joined.mentions, "problems": found.items, "paths": paths}
@@ -207,7 +217,7 @@ def cable_key(site: Site, cid: str, base: str, ids_digest: str) -> str:
     note = site.content.sources.get(ann.path) if ann else None
     resolved = [r.id in site.cables for r in b.references if r.id]
     return digest(base, b.key, b.index, note, ids_digest if ann else None, resolved,
-                  cable_extras(site, cid, "../../"), thread_slugs(site, cid))
+                  cable_extras(site, cid, "../../"), thread_slugs(site, cid), site.aliases_of(cid))
 
 
 def thread_slugs(site: Site, cid: str) -> list:

@@ -6,6 +6,7 @@ safe: the next build is a clean one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -37,10 +38,22 @@ def digest(*parts: Any) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def package_digest() -> str:
+    """Hash of the generator's own code and data, without the templates: what a cached parse was made by. A
+    parse is kept only for the code that made it (a cable pickled by other code may lack fields or differ)."""
+    return folder_digest((PACKAGE,))
+
+
 def code_digest() -> str:
     """Hash of the generator's own code, data, templates and assets: a change to any of them renders anew."""
+    return folder_digest((PACKAGE, TEMPLATES))
+
+
+def folder_digest(folders: tuple[Path, ...]) -> str:
+    """Hash of every file of the folders (compiled Python left out), with the version and the store's format."""
     h = hashlib.blake2b(f"{__version__}/{STORE_FORMAT}".encode(), digest_size=16)
-    for folder in (PACKAGE, TEMPLATES):
+    for folder in folders:
         for root, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):

@@ -275,3 +275,42 @@ def test_a_page_rendered_to_text_after_its_navigation(tmp_path):
     assert (c.id, c.created, c.classification, c.origin, c.tags) == (
         plain.id, plain.created, plain.classification, plain.origin, plain.tags)
     assert [p.text for p in c.paragraphs] == [p.text for p in plain.paragraphs]
+
+
+def test_a_section_released_as_its_own_record_leads_to_the_cable(pages, tmp_path):
+    """The publisher released section 2 of SAO PAULO 335 as a record of its own (08SCTION02OF02SAOPAULO335) beside
+    the whole cable (08SAOPAULO335). With both in an edition the section's record is a copy left out, said so,
+    and its publisher id still leads to the cable's page."""
+    folder, _ = pages
+    content = tmp_path / "content"
+    (content / "cables").mkdir(parents=True)
+    for name in ("08SAOPAULO335", "08SCTION02OF02SAOPAULO335"):
+        shutil.copyfile(folder / "apr2011" / f"{name}.html", content / "cables" / f"{name}.html")
+    out = tmp_path / "site"
+    r = run("build", "--content", str(content), "--output", str(out), "--no-search")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert ("08SCTION02OF02SAOPAULO335.html: warning: cable 08SAOPAULO335 is also in "
+            f"{content / 'cables' / '08SAOPAULO335.html'}; this copy is left out of the site; its publisher id leads "
+            "to the cable's page") in r.stderr
+    alias = (out / "cables" / "08SCTION02OF02SAOPAULO335" / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../08SAOPAULO335/">' in alias
+    page = (out / "cables" / "08SAOPAULO335" / "index.html").read_text(encoding="utf-8")
+    assert 'published as <span class="id">08SCTION02OF02SAOPAULO335</span>' in page
+    record = json.loads((out / "cables" / "08SAOPAULO335" / "08SAOPAULO335.json").read_text(encoding="utf-8"))
+    assert record["aliases"] == ["08SCTION02OF02SAOPAULO335"]
+
+
+def test_the_whole_cable_is_kept_whichever_file_is_read_first(pages, tmp_path):
+    """Read first or last, the record under the cable's own id is the one kept; the section's record is left out."""
+    folder, _ = pages
+    content = tmp_path / "content"
+    (content / "cables").mkdir(parents=True)
+    # "0-" sorts before "08SAOPAULO335.html": the section's record is read first.
+    shutil.copyfile(folder / "apr2011" / "08SCTION02OF02SAOPAULO335.html", content / "cables" / "0-section.html")
+    shutil.copyfile(folder / "apr2011" / "08SAOPAULO335.html", content / "cables" / "08SAOPAULO335.html")
+    out = tmp_path / "site"
+    r = run("build", "--content", str(content), "--output", str(out), "--no-search")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "0-section.html: warning: cable 08SAOPAULO335 is also in" in r.stderr
+    record = json.loads((out / "cables" / "08SAOPAULO335" / "08SAOPAULO335.json").read_text(encoding="utf-8"))
+    assert record["source"]["path"] == "08SAOPAULO335.html" and [p["label"] for p in record["paragraphs"]][:2] == ["1", "2"]

@@ -865,3 +865,26 @@ def test_a_quick_rebuild_stopped_between_its_swap_and_its_record_is_not_taken_fo
     shutil.copy2(backup, note)
     assert not build(content, out, Problems(), index_search=False).errors
     assert tree(out) == before
+
+
+def test_a_parse_cached_by_other_code_is_read_again(tmp_path, monkeypatch):
+    """The cache keeps a file's parse only for the code that made it: after an upgrade of the generator, cables
+    pickled by the old code (which may lack the new model's fields) are parsed again, not loaded."""
+    import generator.load as load
+
+    content = seed_content(tmp_path)
+    out = tmp_path / "site"
+    assert not build(content, out, Problems(), index_search=False).errors
+    parses = []
+    real = load.read_file
+    monkeypatch.setattr(load, "read_file", lambda path, problems: parses.append(path.name) or real(path, problems))
+    import generator.store as store
+
+    # Another version of the code: its package (the parser) and with it the whole generator.
+    monkeypatch.setattr(load, "package_digest", lambda: "0" * 32)
+    monkeypatch.setattr(store, "code_digest", lambda: "1" * 32)
+    assert not build(content, out, Problems(), index_search=False).errors
+    assert sorted(parses) == sorted(p.name for p in (content / "cables").iterdir())
+    parses.clear()
+    assert not build(content, out, Problems(), index_search=False).errors
+    assert parses == []  # the same code again: nothing parsed twice
