@@ -41,7 +41,7 @@ EO = re.compile(r"^\s*(?:E\s?\.\s?O\s?\.?|EO)\s*(?P<order>1\d{4})\s*:?\s*(?P<v>.
 # Keywords in capitals, or in any case with a colon (Tags: prel, pgov; Ref: STATE 12345).
 TAGS = re.compile(r"^\s*(?:TAGS?\s*:?\s+|(?i:tags?)\s*:\s*)(?P<v>.*)$")
 SUBJECT = re.compile(r"^\s*(?:SUBJECT|SUBJ)\s*:\s*(?P<v>.*)$", re.I)
-REF = re.compile(r"^\s*(?:(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES|REF\(S\))\s*:?\s+"
+REF = re.compile(r"^\s*(?:(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES|REF\(S\))\s*:?\s+|REFS?\.{3}\s*"
                  r"|(?i:ref|refs|reftel|reftels|reference|references)\s*:\s*)(?P<v>.*)$")
 CLASSIFIED_BY = re.compile(r"^\s*(?:\(U\)\s*)?CLASSIFIED\s+BY\s*:?\s*(?P<v>.*)$", re.I)
 FIELDS = (("eo", EO), ("tags", TAGS), ("subject", SUBJECT), ("ref", REF), ("classified_by", CLASSIFIED_BY))
@@ -128,6 +128,8 @@ def locate_banner(lines: list[Line]) -> int | None:
     return banner_idx
 
 
+# The corrected-copy caveat first on its line, a field maybe after it ("C O R R E C T E D  C O P Y REF: ...").
+CORRECTED_COPY_FIRST = re.compile(r"^\s*C\s?O\s?R\s?R\s?E\s?C\s?T\s?E\s?D\s+C\s?O\s?P\s?Y\b")
 # An E.O. or TAGS field run on after other front-matter text ("... FOR ECON - TOM WHITE E.O. 12958: N/A").
 MIDLINE_FIELD = re.compile(r"(?<=\S)\s+(?=(?:E\.\s?O\.\s?1\d{4}\b|TAGS\s?:\s))")
 
@@ -143,7 +145,7 @@ def split_inline_fields(lines: list[Line]) -> list[Line]:
             if m:
                 out.append((num, s[: m.start()]))
                 s = s[m.end():]
-        if field_of(s) or BANNER.match(s):
+        if field_of(s) or BANNER.match(s) or CORRECTED_COPY_FIRST.match(s):
             parts = INLINE_FIELD.split(s)
             out.extend((num, p) for p in parts)
         else:
@@ -211,8 +213,9 @@ def classification_from_text(word: str, caveats: list[str], banner_rest: str) ->
 # REF: A. TEL AVIV 03385", "REF: CAIRO 1725Classified By: ...", "... reasons 1.4 (b) and (d) 1.(S) Summary").
 # Each alternative is a group, so that the field decides which of them may end it (see RUNON_ENDS).
 RUNON = re.compile(
-    r"(?:^\s*|(?<=\S)\s+|(?<=\d)(?=Classified|CLASSIFIED))(?="
-    r"(?P<ref>(?:REFS?|REFTELS?|Refs?|Reftels?)\s?:\s)"
+    r"(?:^\s*|(?<=\S)\s+|(?<=\d)(?=Classified|CLASSIFIED)|(?<=[A-Z])(?=REFS?:\s*$))(?="
+    r"(?P<ref>(?:REFS?|REFTELS?|Refs?|Reftels?)\s?:(?:\s|$)|REFS?\s+(?:\d{2}\s+)?[A-Z][A-Z.' -]*\s0*\d{1,6}\b)"
+    r"|(?P<sbu>(?:\(U\)\s+)?(?i:(?:this\s+(?:cable|message|telegram)\s+is\s+)?sensitive\s+but\s+unclassified)\b)"
     r"|(?P<classified_by>(?:CLASSIFIED|Classified)\s+(?:BY|By|by)\b)"
     r"|(?P<derived>(?:DERIVED|Derived)\s+(?:FROM|From|from)\s?:)"
     r"|(?P<field>(?:TAGS|SUBJECT)\s?:\s|E\.\s?O\.\s?1\d{4}\b)"
@@ -223,8 +226,8 @@ RUNON = re.compile(
     r")"
 )
 RUNON_ENDS = {
-    "subject": ("ref", "classified_by", "derived", "field", "para"),
-    "ref": ("classified_by", "derived", "field", "para", "word", "marked", "framed", "underlined"),
+    "subject": ("ref", "sbu", "classified_by", "derived", "field", "para"),
+    "ref": ("sbu", "classified_by", "derived", "field", "para", "word", "marked", "framed", "underlined"),
     "classified_by": ("ref", "derived", "field", "para", "word", "marked", "framed", "underlined"),
 }
 """Which run-on starts end which field: a subject ends only where a field or a marked paragraph starts."""
@@ -238,7 +241,7 @@ def runon_at(field: str, text: str) -> int | None:
     if not ends or not text:
         return None
     for m in RUNON.finditer(text):
-        kind = next(k for k in ("ref", "classified_by", "derived", "field", "para", "marked", "framed",
+        kind = next(k for k in ("ref", "sbu", "classified_by", "derived", "field", "para", "marked", "framed",
                                 "underlined") if m.group(k))
         if kind == "para":
             mark = m.group("mark")
@@ -279,7 +282,7 @@ def page_footer(s: str) -> bool:
 
 def next_ref_item(ref: list[Line], s: str) -> bool:
     """Whether a line after a blank continues the REF with its next item letter (REF: A. ... / blank / B. ...)."""
-    letters = re.findall(r"(?:^|[\s;,])\(?([A-Za-z])[.):]\s", " " + " ".join(t for _, t in ref))
+    letters = re.findall(r"(?:^|[\s;,¶])\(?([A-Za-z])[.):]\s", " " + " ".join(t for _, t in ref))
     if not letters:
         return False
     nxt = chr(ord(letters[-1]) + 1)
@@ -287,6 +290,83 @@ def next_ref_item(ref: list[Line], s: str) -> bool:
 
 
 REASONS_LINE = re.compile(r"^\s*\(?\s*1\s?\.\s?[45]\b")
+# "C O R R E C T E D C O P Y (Update Text Paragraph 12)": the caveat with the publisher's note of what changed.
+CORRECTED_COPY = re.compile(r"^\s*C\s?O\s?R\s?R\s?E\s?C\s?T\s?E\s?D\s+C\s?O\s?P\s?Y\s*(?:\([^()]{0,80}\))?\s*\.?\s*$")
+# Lines between two fields that continue neither: an office line (DEPT FOR WHA/CEN ..., NSC FOR ...), what is
+# left of a page line (ROME 00001...), the publisher's "..." where it cut a page's head.
+NOT_CONTINUATION = re.compile(r"^[A-Z][A-Z/&. -]{0,30}\bFOR\b|\b0\d{4,}|^\.{3}$")
+BETWEEN_LINES = 3
+"""At most this many lines stand between two fields, after a blank line, as the first field's end."""
+
+
+# "Sensitive but Unclassified. Please handle accordingly.", "(U) THIS CABLE IS SENSITIVE BUT UNCLASSIFIED AND NOT
+# FOR INTERNET DISTRIBUTION.", "SENSITIVE BUT UNCLASSIFIED--PLEASE PROTECT ACCORDINGLY": the caveat as a sentence.
+SBU_NOTICE = re.compile(
+    r"^\s*(?:\(U\)\s*)?(?:this\s+(?:cable|message|telegram)\s+is\s+)?sensitive\s+but\s+unclassified\b"
+    r"(?:[\s.,;:-]*(?:and\s+)?not\s+for\s+internet\s+distribution)?"
+    r"(?:[\s.,;:-]*(?:please\s+)?(?:handle|protect|treat)\s+accordingly)?[\s.,;:-]*", re.I)
+
+
+def caveat_line(s: str) -> bool:
+    """A line of handling caveats alone, the corrected-copy caveat with its note, or the SBU caveat as a
+    sentence."""
+    if only_caveats(s) or CORRECTED_COPY.match(s):
+        return True
+    m = SBU_NOTICE.match(s)
+    return bool(m) and m.end() == len(s)
+
+
+def split_notice(lines: list[Line], i: int) -> bool:
+    """Put what follows the SBU caveat's sentence on its line (REF: ..., the body) on a line of its own after it;
+    return whether the line was split."""
+    num, s = lines[i]
+    m = SBU_NOTICE.match(s)
+    if not m or m.end() == len(s) or field_of(s):
+        return False
+    lines[i: i + 1] = [(num, s[: m.end()].rstrip()), (num, s[m.end():])]
+    return True
+
+
+def skippable(s: str) -> bool:
+    """A line that changes nothing in the front matter: blank, a page line or a page foot."""
+    return not s.strip() or bool(is_page_break(s)) or page_footer(s)
+
+
+def between_fields(lines: list[Line], j: int) -> int | None:
+    """Where the next field starts, if lines[j] begins a few short lines (a field's end cut off by a blank line,
+    an office line) that another field follows (SUBJECT: ... / blank / REGION / blank / REF: ...); else None."""
+    k, run, cuts, n = j, 0, 0, len(lines)
+    while k < n and not field_of(lines[k][1]):
+        s = lines[k][1]
+        if skippable(s):
+            k += 1
+            continue
+        run += 1
+        cuts += s.strip() == "..."
+        if run > BETWEEN_LINES or len(s) > 200 or PARA_START.match(s) or heading_at(lines, k) or caveat_line(s):
+            return None
+        k += 1
+    if k >= n or run == 0:
+        return None
+    # The publisher's "..." where it cut a page's head, before the subject printed again (09ROME438).
+    wanted = ("ref", "classified_by", "subject") if cuts == run else ("ref", "classified_by")
+    return k if field_of(lines[k][1])[0] in wanted else None
+
+
+def continues(field: str | None, parts: list[Line], s: str) -> bool:
+    """Whether a line between two fields ends the first: the subject's end in its case, or any REF or Classified
+    By text; an office line or a page line's rest continues none."""
+    if field not in ("subject", "ref", "classified_by") or NOT_CONTINUATION.search(s.strip()):
+        return False
+    if field == "subject":
+        text = joined(parts)
+        return not (text.isupper() or not re.search(r"[a-z]", text)) or not re.search(r"[a-z]", s)
+    return True
+
+
+def framed_heading_at(lines: list[Line], i: int) -> bool:
+    """Whether a dashed line starts a heading framed on three lines (------- / SUMMARY / -------)."""
+    return bool(DASHES.match(lines[i][1])) and i + 1 < len(lines) and bool(heading_at(lines, i + 1))
 
 
 def unfinished(field: str, parts: list[Line], s: str, broken: bool) -> bool:
@@ -318,6 +398,12 @@ def same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
+def printed_again(text: str, line: str) -> str | None:
+    """If `line` is how `text` (a field's text) begins, the rest of the text still to come; else None."""
+    a, b = " ".join(text.split()), " ".join(line.split())
+    return a[len(b):].strip() if b and a.startswith(b) else None
+
+
 def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Line]], list[str], int]:
     """Read the lines after the banner up to the body: fields, caveat lines; return where the body starts.
 
@@ -325,19 +411,21 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
     fields: dict[str, list[Line]] = {}
     caveats: list[str] = []
     current = None
+    last = None  # the field that took the last line
+    again = None  # the rest of a subject being printed again
     seen_subject = False
     i = start
     n = len(lines)
     while i < n:
         num, s = lines[i]
         st = s.strip()
-        if is_page_break(s) or (st and DASHES.match(st) and not seen_subject) or (st and page_footer(st)):
+        if st and (skippable(s) or DASHES.match(st) and not seen_subject):
             i += 1
             continue
         if not st:
             j = i + 1
             broken = False
-            while j < n and (not lines[j][1].strip() or is_page_break(lines[j][1]) or page_footer(lines[j][1])):
+            while j < n and skippable(lines[j][1]):
                 broken = broken or bool(lines[j][1].strip())
                 j += 1
             if j < n and current == "ref" and next_ref_item(fields["ref"], lines[j][1]):
@@ -346,8 +434,19 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
             if j < n and current and unfinished(current, fields[current], lines[j][1], broken):
                 i = j  # Classified By wrapped over a page break or a blank line
                 continue
+            if j < n and current == "subject" and not joined(fields["subject"]) and not field_of(lines[j][1]):
+                i = j  # "SUBJECT:" alone, its text after a blank line
+                continue
+            k = between_fields(lines, j) if seen_subject and j < n and not field_of(lines[j][1]) else None
+            if k is not None:
+                # A field's end cut off by a blank line, or office lines, before the next field.
+                for num2, t in lines[j:k]:
+                    if not skippable(t) and continues(last, fields.get(last, []), t):
+                        fields[last].append((num2, t.strip()))
+                current, i = None, k
+                continue
             current = None if current != "tags" else current
-            if seen_subject and (j >= n or not (field_of(lines[j][1]) or only_caveats(lines[j][1]))):
+            if seen_subject and (j >= n or not (field_of(lines[j][1]) or caveat_line(lines[j][1]))):
                 return fields, caveats, j
             # Lines i+1 to j-1 are blank, page breaks or page feet, which change nothing: going on from i+1 would
             # look ahead over the same blanks once for each (minutes for 50,000 blank lines before a REF).
@@ -360,9 +459,15 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
                 current = None
             value, ran_on = take_field_text(lines, i, current, m.group("v"), True)
             n = len(lines)
-            if current == "subject" and "subject" in fields and same_text(joined(fields["subject"]), value):
-                value = ""  # the subject printed again after the front matter (06PARIS7579)
+            again = None
+            if current == "subject" and "subject" in fields:
+                again = printed_again(joined(fields["subject"]), value)
+                if again is not None:
+                    value = ""  # the subject printed again after the front matter (06PARIS7579), maybe wrapped
+            if current == "ref" and "ref" in fields and not only_a_label(fields["ref"]):
+                fields["ref"].append((num, ""))  # a REF line of its own: an empty part parts its items from those before
             fields.setdefault(current, []).append((num, value))
+            last = current
             seen_subject = seen_subject or current == "subject"
             current = None if ran_on else current
             i += 1
@@ -370,8 +475,13 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
         pm = PARA_START.match(s)
         if pm and (seen_subject or split_marking(pm.group("rest"))[0]):
             return fields, caveats, i
+        if current is None and split_notice(lines, i):
+            n = len(lines)
+            continue
         if seen_subject and current is None and heading_at(lines, i):
             return fields, caveats, i
+        if current and framed_heading_at(lines, i):
+            return fields, caveats, i  # ------- / SUMMARY / -------: the body's first heading ends the field
         if current == "tags":
             tokens = [t for t in re.split(r"[\s,;]+", st) if t]
             if tokens and all(TAG_TOKEN.match(t) for t in tokens) and not field_of(s):
@@ -379,6 +489,12 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
                 i += 1
                 continue
             current = None
+        if current == "subject" and again:
+            rest = printed_again(again, st)
+            if rest is not None:
+                again = rest  # the repeated subject's next line
+                i += 1
+                continue
         if current in ("subject", "ref", "classified_by", "eo"):
             value, ran_on = take_field_text(lines, i, current, st, False)
             n = len(lines)
@@ -386,14 +502,32 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
                 current = None  # the line starts what ends the field (DERIVED FROM:, the body): read it anew
                 continue
             fields[current].append((num, value))
+            last = current
             current = None if ran_on else current
             i += 1
             continue
-        if seen_subject and not only_caveats(st):
+        if seen_subject and not caveat_line(st):
             return fields, caveats, i
         caveats.extend(caveats_in(st))
         i += 1
     return fields, caveats, n
+
+
+def ref_parts(lines: list[Line]) -> list[list[Line]]:
+    """The REF lines in the parts that REF keywords of their own begin (an empty line parts them)."""
+    parts: list[list[Line]] = [[]]
+    for num, t in lines:
+        if t.strip():
+            parts[-1].append((num, t))
+        elif parts[-1]:
+            parts.append([])
+    return [p for p in parts if p]
+
+
+def only_a_label(ref: list[Line]) -> bool:
+    """Whether the last part of the REF lines is nothing yet or an item's letter alone (REF: A. REF: LAGOS 066)."""
+    parts = ref_parts(ref)
+    return not parts or re.fullmatch(r"\(?[A-Za-z]?[.):]?", joined(parts[-1])) is not None
 
 
 def hyphen_wrap(before: str, after: str) -> bool:
@@ -873,7 +1007,7 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         problems.add(path, fields["tags"][0][0], f"TAGS repaired: {r}")
 
     subject = joined(fields.get("subject", [])) or None
-    refs = parse_references(joined(fields["ref"]), year) if fields.get("ref") else []
+    refs = [r for part in ref_parts(fields.get("ref", [])) for r in parse_references(joined(part), year)]
     cb_text = joined(fields.get("classified_by", []))
     classified_by = split_classified_by(cb_text) if cb_text else None
     reasons = parse_reasons(cb_text) if cb_text else []

@@ -223,3 +223,69 @@ def test_a_repair_is_said_once_however_often_the_run_is_written():
     _, problems = page("02ROME1196")
     said = [p.message for p in problems if p.message.startswith("TAGS repaired")]
     assert said == ["TAGS repaired: ITPHUM -> IT PHUM"]
+
+
+def test_a_field_cut_off_by_a_blank_line_ends_before_the_next_field():
+    # SUBJECT: ... IN THE / blank / REGION / blank / REF: ... / blank / Classified By: (a page of double-spaced lines)
+    c = page("06BUENOSAIRES1610")[0]
+    assert c.subject == "ARGENTINA: KIRCHNER INSIDER ON GOA POLICY IN THE REGION"
+    assert [r.id for r in c.references] == ["05BUENOSAIRES141"] and c.classified_by == "CDA, a.i., Hugo Llorens"
+    assert c.paragraphs[0].label == "1"
+    # REF: A) ... C) SAINZ E-MAIL / blank / OF 10/6 D) STATE 215870 / blank / Classified By:
+    c = page("04MADRID3914")[0]
+    assert [(r.letter, r.text) for r in c.references][2:] == [("C", "SAINZ E-MAIL OF 10/6"), ("D", "STATE 215870")]
+    assert c.classified_by == "Political Counselor Kathy Fitzpatrick" and c.paragraphs[0].label == "1"
+
+
+def test_an_office_line_between_two_fields_continues_neither():
+    # SUBJECT / blank / DEPT FOR WHA/CEN JASON MACK AND ... / blank / REF: 2006 STATE 202341
+    c = page("07SANJOSE188")[0]
+    assert c.subject == "SEEKING NAMES OF INFLUENTIAL WOMEN - REPLY TO ACTION REQUEST"
+    assert [r.id for r in c.references] == ["06STATE202341"] and c.paragraphs[0].label == "1"
+
+
+def test_an_empty_subject_line_takes_its_text_after_the_blank_line():
+    c = page("09CAIRO1924")[0]  # "SUBJECT:" / blank / "PRIME MINISTER ... EXPANSION Classified By: ..."
+    assert c.subject == "PRIME MINISTER DISCUSSES ESF, ELECTIONS, SINAI DEVELOPMENT, AND POST SAID EXPANSION"
+    assert c.classified_by == "Ambassador Margaret Scobey" and c.paragraphs[0].label == "1"
+
+
+def test_the_sbu_caveat_as_a_sentence_is_a_caveat_line():
+    # SUBJECT / page line / SENSITIVE BUT UNCLASSIFIED. PLEASE HANDLE ACCORDINGLY. / blank / REF: THE HAGUE 00149
+    c = page("06THEHAGUE1001")[0]
+    assert c.subject == "ISLAMIC EDUCATION IN THE NETHERLANDS" and "SENSITIVE BUT UNCLASSIFIED" in c.caveats
+    assert [r.id for r in c.references] == ["06THEHAGUE149"] and c.paragraphs[0].label == "1"
+    # ... ROOM TO TALK? SENSITIVE BUT UNCLASSIFIED--PLEASE PROTECT ACCORDINGLY Ref: 08 Sao Paulo 0423, on one line
+    c = page("08SAOPAULO443")[0]
+    assert c.subject == "ETHANOL, THE WTO, AND THE PRIVATE SECTOR: ROOM TO TALK?"
+    assert [r.id for r in c.references] == ["08SAOPAULO423"]
+    c = page("07THEHAGUE1336")[0]  # REF: THE HAGUE 325 THIS MESSAGE IS SENSITIVE BUT UNCLASSIFIED. PLEASE HANDLE ...
+    assert [r.text for r in c.references] == ["THE HAGUE 325"]
+
+
+def test_a_corrected_copy_line_with_its_note_is_a_caveat_line():
+    # SUBJECT / page line / C O R R E C T E D C O P Y (Update Text Paragraph 12) / REF: (A) ... (H) ...
+    c = page("06SAOPAULO505")[0]
+    assert [r.letter for r in c.references] == list("ABCDEFGH") and "CORRECTED COPY" in c.caveats
+    assert c.paragraphs[0].label == "1"
+    # C O R R E C T E D  C O P Y REF: PARA 1 & 2 CLASS CHANGED  REF: SECSTATE 96550: two REF lines, two items
+    c = page("09LONDON2180")[0]
+    assert c.subject == "HMG'S POSITIVE REACTION TO POTUS' EUROPEAN-BASED MISSILE DEFENSE DECISION"
+    assert [(r.text, r.id) for r in c.references] == [("PARA 1 & 2 CLASS CHANGED", None),
+                                                       ("SECSTATE 96550", "09STATE96550")]
+
+
+def test_ref_glued_to_the_subjects_last_word_and_ref_with_dots():
+    c = page("06ISLAMABAD22025")[0]  # "... AND MISSING AMCITREF: " / "¶A. ISLAMABAD 21222 B. PESHAWAR 653 ..."
+    assert c.subject.endswith("IPR AND MISSING AMCIT")
+    assert [r.id for r in c.references] == ["06ISLAMABAD21222", "06PESHAWAR653", "06ISLAMABAD21882",
+                                            "06ISLAMABAD16421"]
+    c = page("05NEWDELHI301")[0]  # "REF...04 CHENNAI 575"
+    assert [r.id for r in c.references] == ["04CHENNAI575"] and c.classified_by == "DCM Robert O. Blake"
+
+
+def test_a_subject_printed_again_over_two_lines_after_the_publishers_cut():
+    # SUBJECT (two lines) / page line / "..." / blank / the SUBJECT's two lines again / page line / Classified By
+    c = page("09ROME438")[0]
+    assert c.subject == "NO MORE MR. NICE GUY (III): INEFFECTIVE ITALIAN RESPONSE TO IMMIGRATION CHALLENGES"
+    assert c.classified_by == "Charge d'Affaires Elizabeth L. Dibble" and c.paragraphs[0].label == "1"

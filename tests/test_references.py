@@ -8,7 +8,9 @@ import re
 
 import pytest
 
-from generator.parse import parse_references, ref_place
+from generator.errors import Problems
+from generator.parse import parse_document, parse_references, ref_place
+from generator.readers import read_bytes
 
 from .conftest import need_shared
 from .test_front_matter import page, dev
@@ -138,3 +140,25 @@ def test_two_digits_before_a_series_and_its_number_are_a_year_not_a_message():
     assert [r.id for r in parse_references("BRASILIA 09 MDA 839", 2009)] == [None]
     assert [r.id for r in parse_references("A. BRASILIA 2799 AND 2764", 2009)] == ["09BRASILIA2799", "09BRASILIA2764"]
     assert [r.id for r in parse_references("MALABO 19", 2009)] == ["09MALABO19"]
+
+
+def test_ref_ends_at_a_framed_heading():
+    # "Ref: Abuja 1836" / "-------" / "SUMMARY" / "-------": the REF took the frame ("Abuja 1836 ------- SUMMARY").
+    c = dev("09ABUJA1907")
+    assert [(r.text, r.id) for r in c.references] == [("Abuja 1836", "09ABUJA1836")]
+    assert c.paragraphs[0].label == "1" and c.paragraphs[0].heading == "SUMMARY"
+
+
+def test_item_letters_after_a_pilcrow_go_on_after_a_blank_line():
+    # REF: A. BUENOS AIRES 0451 / blank / ¶B. BUENOS AIRES 0497 / blank / ¶C. BUENOS AIRES 0562 / blank / Classified By
+    c = page("06BUENOSAIRES625")[0]
+    assert ids(c) == ["06BUENOSAIRES451", "06BUENOSAIRES497", "06BUENOSAIRES562"]
+    assert c.classified_by == "DCM Hugo Llorens" and c.paragraphs[0].label == "1"
+    # Without the Classified By line the items are followed by the body: the letters alone carry the REF on.
+    path = need_shared("corpus", "pages", "apr2011", "06BUENOSAIRES625.html")
+    doc = read_bytes(path.read_bytes(), str(path), "wikileaks-html")
+    doc.meta = {}
+    assert "Classified By: DCM Hugo Llorens" in doc.text
+    doc.text = re.sub(r"Classified By: DCM Hugo Llorens[^\n]*", "", doc.text)
+    c = parse_document(doc, Problems())
+    assert ids(c) == ["06BUENOSAIRES451", "06BUENOSAIRES497", "06BUENOSAIRES562"] and c.paragraphs[0].label == "1"
