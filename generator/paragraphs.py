@@ -34,6 +34,11 @@ PAGE_BREAK = re.compile(
     r"^\s*(?P<place>[A-Z](?:[A-Z.'-]| ++(?=[A-Z.'-]))*?)\s++0*\d{1,6}\s++0*(?P<page>\d{1,3})(?:\.\d{1,2})?\s++OF\s++0*"
     r"(?P<of>\d{1,3})\s*$"
 )
+# The same line in mixed case ("Baku 00000478 002.2 of 003"), told from prose by the message number in eight digits.
+MIXED_PAGE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,3})\s++0\d{7}\s++0*(?P<page>\d{1,3})(?:\.\d{1,2})?"
+    r"\s++(?i:of)\s++0*(?P<of>\d{1,3})\s*$"
+)
 # Likewise the name after the page number: it runs to its last letter, then blanks, then the message number
 # (or, with no second letter, a space and more blanks), as "[A-Z][A-Z ]+\s+" allowed, without its backtracking.
 OLD_PAGE = re.compile(
@@ -74,7 +79,7 @@ def is_page_break(s: str) -> re.Match | None:
     # A page break line ends in a digit (NNN OF NNN) or starts with PAGE: the test spares most lines both regexes.
     if not s.rstrip()[-1:].isdigit() and not s.lstrip().startswith("PAGE"):
         return None
-    return PAGE_BREAK.match(s) or OLD_PAGE.match(s)
+    return PAGE_BREAK.match(s) or OLD_PAGE.match(s) or MIXED_PAGE.match(s)
 
 
 def place_of(words: str) -> str:
@@ -220,7 +225,7 @@ def _dashed_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | 
 
 
 def page_break(offset: int, s: str) -> PageBreak:
-    m = PAGE_BREAK.match(s)
+    m = PAGE_BREAK.match(s) or MIXED_PAGE.match(s)
     if m:
         return PageBreak(offset, int(m.group("page")), int(m.group("of")), s.strip())
     m = OLD_PAGE.match(s)

@@ -4,6 +4,7 @@ Classified By), paragraphs, signer; then join the publisher's metadata, which wi
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -11,8 +12,8 @@ from pathlib import Path
 from .errors import CableError, Problems
 from .header import DTG, Header, dtg_time, parse_header
 from .ids import canonical_id, id_place, is_canonical, known_place, make_id, origin_from_station, valid_id
-from .model import Cable, Reference
-from .paragraphs import (PARA_START, PORTION, DASHES, heading_at, is_page_break, segment, find_summary,
+from .model import Cable, Paragraph, Reference
+from .paragraphs import (PARA_START, PORTION, DASHES, heading_at, is_page_break, page_break, segment, find_summary,
                          split_glued_lines, split_marking, take_signer)
 from .readers import PARTIAL_NOTICE, Document
 from .tables import (origins_by_fm_line, origins_by_routing_indicator, routing_indicators, station_places,
@@ -465,7 +466,7 @@ def read_front_matter(lines: list[Line], start: int) -> tuple[dict[str, list[Lin
                 if again is not None:
                     value = ""  # the subject printed again after the front matter (06PARIS7579), maybe wrapped
             if current == "ref" and "ref" in fields and not only_a_label(fields["ref"]):
-                fields["ref"].append((num, ""))  # a REF line of its own: an empty part parts its items from those before
+                fields["ref"].append((num, ""))  # a REF line of its own: an empty part parts it from the items before
             fields.setdefault(current, []).append((num, value))
             last = current
             seen_subject = seen_subject or current == "subject"
@@ -1016,7 +1017,7 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
 
     body = lines[body_start:]
     body, signer = take_signer(body)
-    paragraphs = segment(body, subject)
+    paragraphs = with_front_pages(segment(body, subject), lines[body_from:body_start])
     if not cb_text and paragraphs:
         # The old style: "1. (U) Classified by EUR A/S Daniel Fried. Reason 1.4(b) and (d)." The paragraph stays
         # the cable's first; the classifying official and the reasons are read from it.
@@ -1061,6 +1062,17 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         subject_line=fields["subject"][0][0] if fields.get("subject") else None,
         aliases=aliases,
     )
+
+
+def with_front_pages(paragraphs: list[Paragraph], front: list[Line]) -> list[Paragraph]:
+    """The paragraphs with the page lines that fell inside the front matter (PARIS 00001501 001.2 OF 006 between
+    REF and Classified By) kept as page breaks at the start of the first: the front matter skips them, and a page
+    break is never dropped."""
+    pages = tuple(page_break(0, s) for _, s in front if is_page_break(s))
+    if not pages or not paragraphs:
+        return paragraphs
+    first = paragraphs[0]
+    return [replace(first, page_breaks=pages + first.page_breaks), *paragraphs[1:]]
 
 
 def classified_in_paragraph(p) -> str | None:

@@ -289,3 +289,23 @@ def test_a_subject_printed_again_over_two_lines_after_the_publishers_cut():
     c = page("09ROME438")[0]
     assert c.subject == "NO MORE MR. NICE GUY (III): INEFFECTIVE ITALIAN RESPONSE TO IMMIGRATION CHALLENGES"
     assert c.classified_by == "Charge d'Affaires Elizabeth L. Dibble" and c.paragraphs[0].label == "1"
+
+
+def test_page_lines_in_the_front_matter_are_page_breaks_of_the_first_paragraph():
+    # REF ... / "BAKU 00001835  001.2 OF 003" / Classified By: the front matter reads past the page line, kept here.
+    for rid, build, page_of in (("06BAKU1835", "apr2011", (1, 3)), ("06BAKU1835", "dec2010", (1, 3)),
+                                ("06BERN1686", "apr2011", (1, 2)), ("06NEWDELHI2226", "apr2011", (1, 2))):
+        first = page(rid, build)[0].paragraphs[0]
+        assert first.label == "1", rid
+        b = first.page_breaks[0]
+        assert (b.offset, b.page, b.of) == (0, *page_of) and "001.2 OF" in b.line, (rid, build)
+
+
+def test_page_lines_in_mixed_case_are_page_lines():
+    c = dev("09BAKU478")  # "Baku 00000478 002.2 of 003" in the text of paragraph 5
+    p5 = next(p for p in c.paragraphs if p.label == "5")
+    assert [(b.page, b.of, b.line) for b in p5.page_breaks] == [(2, 3, "Baku 00000478 002.2 of 003")]
+    assert "00000478" not in p5.text
+    c = dev("09MOSCOW2366")  # "Moscow 00002366 001.2 of 004" in the front matter was the body's first block
+    first = c.paragraphs[0]
+    assert first.label == "1" and (first.page_breaks[0].page, first.page_breaks[0].of) == (1, 4)

@@ -150,7 +150,7 @@ def test_ref_ends_at_a_framed_heading():
 
 
 def test_item_letters_after_a_pilcrow_go_on_after_a_blank_line():
-    # REF: A. BUENOS AIRES 0451 / blank / ¶B. BUENOS AIRES 0497 / blank / ¶C. BUENOS AIRES 0562 / blank / Classified By
+    # REF: A. BUENOS AIRES 0451 / blank / ¶B. BUENOS AIRES 0497 / blank / ¶C. BUENOS AIRES 0562 / blank / Classified
     c = page("06BUENOSAIRES625")[0]
     assert ids(c) == ["06BUENOSAIRES451", "06BUENOSAIRES497", "06BUENOSAIRES562"]
     assert c.classified_by == "DCM Hugo Llorens" and c.paragraphs[0].label == "1"
