@@ -110,6 +110,7 @@ FRAME_OPEN = re.compile(r"(?:^|\s)-{3,}(?:\s+-+)*\s*(?P<head>[^-\s](?:(?!-{3}).)
 TITLE_INSIDE = re.compile(r"(?:(?<=[a-z0-9][.!?])|(?<=[.!?][\"')\u201d]))\s+(?P<head>[A-Z](?:[^.!?]|(?<![A-Za-z]{2})\.){2,100}?)\s+(?P<num>\d{1,5})\s?\.\s*(?P<rest>\(.*)$")
 """A heading in mixed case between the end of a sentence and the next paragraph ("End Summary. Parliament's
 Treasury Select Committee ) Bonuses and Brussels Top Concern 2. (SBU) MPs ...")."""
+AFTER_WORD = re.compile(r"\s(?P<word>[a-z]{2,})\s+(?P<num>\d{1,5})\.\s+(?P<rest>\(.*)$")
 SENTENCE_END = re.compile(r"[.!?:;)\]\"'\u201d\u2019]\s+")
 HEADING_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+(?P<line>-{3,})?\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
 UNDERLINED_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^.!?]{2,80}?)\s+(?P<line>-{3,})\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
@@ -188,6 +189,11 @@ def _glued_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | N
         # One past the next, as a number after a blank line may be (a number keyed wrong, a first paragraph lost).
         if last < n <= last + 2 and split_marking(m.group("rest"))[0]:
             return s[: m.start()], (m.group("head") or "",), s[m.start("num"):], n
+    for m in AFTER_WORD.finditer(s):
+        # The next number with its marking after a sentence whose full stop was left out ("... for the job 7. (C)").
+        if int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0] and \
+                not DATE_WORDS.match(m.group("word")):
+            return s[: m.end("word")], ("",), s[m.start("num"):], last + 1
     return None
 
 
@@ -208,7 +214,9 @@ def _dashed_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | 
     words inside the frame, or those after the last sentence's end), an underline, the paragraph."""
     for m in DASHED_INSIDE.finditer(s):
         rest = m.group("rest")
-        if int(m.group("num")) != last + 1 or rest is not None and not split_marking(rest)[0]:
+        n = int(m.group("num"))
+        # Paragraph 2 may be the first: a record that lost paragraph 1.
+        if not (n == last + 1 or last == 0 and n == 2) or rest is not None and not split_marking(rest)[0]:
             continue
         before = s[:m.start()].rstrip()
         framed = FRAME_OPEN.search(before)
@@ -220,7 +228,7 @@ def _dashed_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | 
             text, head = before[:cut], before[cut:]
         if len(head) > 100:
             text, head = before, ""
-        return text, (head.strip(), "---" if head.strip() else ""), s[m.start("num"):], last + 1
+        return text, (head.strip(), "---" if head.strip() else ""), s[m.start("num"):], n
     return None
 
 
@@ -789,7 +797,7 @@ def cited_number(n: int, last: int, prev_text: str, lines: list[Line], i: int) -
     return False
 
 
-UNMARKED_INSIDE = re.compile(r"(?<=[a-z][.!?)])\s{1,3}(?P<num>\d{1,3})\.\s+(?=[A-Z][A-Za-z]+\b)")
+UNMARKED_INSIDE = re.compile(r"(?<=[a-z0-9][.!?)])\s{1,3}(?P<num>\d{1,3})\.\s+(?=[A-Z][A-Za-z]+\b)")
 
 
 def unmarked_start(s: str, cur: "_Open | None", last: int) -> int | None:
@@ -803,11 +811,12 @@ def unmarked_start(s: str, cur: "_Open | None", last: int) -> int | None:
     return None
 
 
-UNDOTTED_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,5})\s+(?P<rest>\(.*)$")
+UNDOTTED_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,5})\)?\s+(?P<rest>\(.*)$")
 
 
 def undotted_start(s: str, last: int) -> re.Match | None:
-    """The cable's next paragraph keyed without the dot after its number: "15 (C) Sanctions were ..."."""
+    """The cable's next paragraph keyed without the dot after its number, or with a parenthesis for it: "15 (C)
+    Sanctions were ...", "1) (C) The public ceremony ..."."""
     m = UNDOTTED_START.match(s) if s.lstrip("¶ ")[:1].isdigit() else None
     if m and int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0]:
         return m

@@ -186,3 +186,32 @@ def test_without_the_rule_the_second_copy_is_glued_into_the_last_paragraph(monke
     monkeypatch.setattr(paragraphs, "starts_a_copy", lambda sb, lines, end, last: False)
     c = cable("pages", "apr2011", "02ROME1196.html")
     assert labels(c)[-1] == "8" and "SUMMARY: AS POST PREDICTED" in para(c, "8").text
+
+
+def test_numbers_written_with_a_parenthesis():
+    # 05BRASILIA1922: "1) (U) Summary. On July 12, ..." to "7) (SBU) Lula's decision ..."; before, eleven
+    # unnumbered blocks.
+    c = cable("pages", "apr2011", "05BRASILIA1922.html")
+    assert labels(c) == [str(n) for n in range(1, 8)]
+    assert para(c, "4").marking == "SBU" and para(c, "4").text.startswith("During a July 13 conversation")
+
+
+def test_a_marked_start_glued_after_a_sentence_without_its_full_stop():
+    # 10BUENOSAIRES81: "... but was not an impressive candidate for the job 7. (C)  As he has in the past, ..."
+    c = cable("pages", "apr2011", "10BUENOSAIRES81.html")
+    assert para(c, "7").marking == "C" and para(c, "7").text.startswith("As he has in the past")
+    assert para(c, "6").text.endswith("not an impressive candidate for the job")
+
+
+def test_an_unmarked_start_after_a_sentence_that_ends_in_a_number():
+    # 10JAKARTA186: "¶1. Action/funding request in paragraph 5. 2. Summary: Mission Indonesia requests ..."
+    c = cable("pages", "apr2011", "10JAKARTA186.html")
+    assert labels(c) == [str(n) for n in range(1, 9)]
+    assert para(c, "1").text == "Action/funding request in paragraph 5."
+
+
+def test_a_framed_heading_before_paragraph_2_of_a_record_that_lost_paragraph_1():
+    # 08BERLIN1108: the body opens "------------------ The Deployment Law ------------------ 2. (SBU) According to
+    # a landmark 1994 Constitutional Court ..."; no paragraph 1 is written.
+    c = cable("pages", "apr2011", "08BERLIN1108.html")
+    assert labels(c)[0] == "2" and para(c, "2").heading == "The Deployment Law"
