@@ -164,17 +164,51 @@ def check_subject_runon(r: Read) -> Iterator[Finding]:
                       f"subject: {m.group(0).strip()}")
 
 
+PERSON_CODES = frozenset({"OVIP"})
+"""TAGS codes after which a TAGS line names a person ("OVIP CLINTON HILLARY", "OVIP ZOELLICK ROBERT")."""
+NAME_WORD = re.compile(r"^[A-Z][A-Z'-]+$")
+
+
+def tags_names(text: str) -> list[list[str]]:
+    """The persons a TAGS line names after OVIP without parentheses: each run of words that are no code, written
+    right after the code, up to the next code (two words or more, or one of five letters or more)."""
+    known = tag_codes()
+    runs: list[list[str]] = []
+    run: list[str] | None = None
+    for tok in re.findall(r"\([^()]*\)|[^\s,;()]+", text):
+        if tok in PERSON_CODES:
+            run = []
+            runs.append(run)
+        elif run is not None and tok not in known and NAME_WORD.match(tok):
+            run.append(tok)
+        else:
+            run = None
+    # One word of four letters or fewer after OVIP is more likely a code tags.csv lacks (KSEP): codes have two to four.
+    return [r for r in runs if len(r) > 1 or r and len(r[0]) > 4]
+
+
 def check_tags(r: Read) -> Iterator[Finding]:
-    """TAGS tokens (as the text writes them) that are neither a known code nor a clear repair."""
+    """TAGS tokens (as the text writes them) that are neither a known code nor a clear repair, nor a person's
+    name after OVIP (check_tags_person)."""
     text = r.cable.tags_as_written
     if not text:
         return
     known = tag_codes()
+    named = {w for run in tags_names(text) for w in run}
     tags, _ = parse_tags(text)
     for t in tags:
-        if t in known or " " in t or "," in t:  # a person or subject in parentheses is a tag of its own
+        if t in known or t in named or " " in t or "," in t:  # a person or subject in parentheses is a tag
             continue
         yield Finding("tags-unknown", None, f"the TAGS token {t!r} is no known code", f"TAGS: {t}")
+
+
+def check_tags_person(r: Read) -> Iterator[Finding]:
+    """A person named after OVIP without the parentheses that make a name one tag: the parser keeps each word as
+    a token of its own."""
+    for run in tags_names(r.cable.tags_as_written or ""):
+        name = " ".join(run)
+        yield Finding("tags-person", None, f"the TAGS line names a person after OVIP, {name!r}, without "
+                      f"parentheses: read as the tokens {', '.join(run)}", f"TAGS person: {name}")
 
 
 def last_text_lines(r: Read) -> list[str]:
@@ -280,6 +314,7 @@ CHECKS: tuple[tuple[str, Callable[[Read], Iterable[Finding]]], ...] = (
     ("summary", check_summary),
     ("subject-runon", check_subject_runon),
     ("tags-unknown", check_tags),
+    ("tags-person", check_tags_person),
     ("signer-missed", check_signer),
     ("ref-unresolved", check_references),
     ("recipient-body", check_recipients),

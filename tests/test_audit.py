@@ -88,6 +88,24 @@ def test_an_unknown_tags_word_is_found():
     assert "TAGS: PALESTINIAN" in details(r, "tags-unknown")
 
 
+def test_a_person_named_after_ovip_is_reported_as_a_name_not_as_unknown_codes():
+    # 09STATE11937: "TAGS: OVIP CLINTON HILLARY PREL ..."; 09TRIPOLI201: "OVIP WWARD PREL" (General William Ward,
+    # the subject says). A code tags.csv lacks, of four letters, after OVIP stays an unknown code (07SANJOSE1450:
+    # "OVIP KSEP UNGA", KSEP written in three other cables' TAGS).
+    r = read("pages", "apr2011", "09STATE11937.html")
+    assert details(r, "tags-person") == ["TAGS person: CLINTON HILLARY"]
+    assert not {"TAGS: CLINTON", "TAGS: HILLARY"} & set(details(r, "tags-unknown"))
+    assert details(read("pages", "apr2011", "09TRIPOLI201.html"), "tags-person") == ["TAGS person: WWARD"]
+    r = read("pages", "apr2011", "07SANJOSE1450.html")
+    assert details(r, "tags-person") == [] and "TAGS: KSEP" in details(r, "tags-unknown")
+
+
+def test_without_the_name_rule_the_words_are_unknown_codes(monkeypatch):
+    monkeypatch.setattr(audit, "tags_names", lambda text: [])
+    r = read("pages", "apr2011", "09STATE11937.html")
+    assert {"TAGS: CLINTON", "TAGS: HILLARY"} <= set(details(r, "tags-unknown"))
+
+
 def test_a_signature_not_taken_is_found():
     r = read("dev", "06MANAGUA1002.txt")
     assert details(r, "signer-missed") == ["last line: DANIEL ORTEGA AN..."]
@@ -115,9 +133,30 @@ def test_a_splice_is_found():
     assert details(r, "splice") == ["page line: 416"]
 
 
+def test_a_later_sections_banner_taken_for_the_cables_is_found_on_a_real_cable(monkeypatch):
+    # The failure the issue saw on a cable outside ../shared (a SECTION 03 banner taken as the cable's, its first
+    # paragraphs lost into the header), made on a real three-section cable of ../shared: the banner finder is
+    # made to pass over the banners of sections 1 and 2 of 00HARARE6677, as a banner of section 1 it could not
+    # read would make it do. The header then holds the cable's front matter and paragraphs; the check says so.
+    real_find = parse.find_banner
+
+    def third_section(lines):
+        found = real_find(lines)
+        while found and "SECTION 03" not in lines[found[0]][1] and found[0] + 1 < len(lines):
+            nxt = real_find(lines[found[0] + 1:])
+            found = (found[0] + 1 + nxt[0], nxt[1]) if nxt else None
+        return found
+
+    assert details(read("dev", "00HARARE6677.txt"), "section-banner") == []
+    monkeypatch.setattr(parse, "find_banner", third_section)
+    r = read("dev", "00HARARE6677.txt")
+    assert [p.label for p in r.cable.paragraphs] == ["10", "11", "12"]  # paragraphs 1 to 9 went into the header
+    assert details(r, "section-banner") == ["header line: C O N F I D E N T I A L SECTION 01 OF 0\u2026"]
+
+
 def test_a_section_banner_taken_for_the_cables_is_found():
-    # No cable of ../shared shows it once parsed (the check guards cables outside it): the header of a real
-    # cable, given the lines that a later section's banner would have left above it.
+    # Synthetic: no cable of ../shared shows it once parsed (the check guards cables outside it). The header of a
+    # real cable, given by hand the lines that a later section's banner would have left above it.
     r = read("dev", "09ULAANBAATAR234.txt")
     assert details(r, "section-banner") == []
     lines = ("E.O. 12958: DECL: 08/13/2034", "1. (S) Summary: xxxxx. MFAT xxxxx led the Mongolian side")
