@@ -302,19 +302,19 @@ BETWEEN_LINES = 3
 
 # "Sensitive but Unclassified. Please handle accordingly.", "(U) THIS CABLE IS SENSITIVE BUT UNCLASSIFIED AND NOT
 # FOR INTERNET DISTRIBUTION.", "SENSITIVE BUT UNCLASSIFIED--PLEASE PROTECT ACCORDINGLY": the caveat as a sentence.
-SBU_NOTICE = re.compile(
-    r"^\s*(?:\(U\)\s*)?(?:this\s+(?:cable|message|telegram)\s+is\s+)?sensitive\s+but\s+unclassified\b"
-    r"(?:[\s.,;:-]*(?:and\s+)?not\s+for\s+internet\s+distribution)?"
-    r"(?:[\s.,;:-]*(?:please\s+)?(?:handle|protect|treat)\s+accordingly)?[\s.,;:-]*", re.I)
+SBU_SENTENCE = (r"\s*(?:\(U\)\s*)?(?:this\s+(?:cable|message|telegram)\s+is\s+)?sensitive\s+but\s+unclassified\b"
+                r"(?:[\s.,;:-]*(?:and\s+)?not\s+for\s+internet\s+distribution)?"
+                r"(?:[\s.,;:-]*(?:please\s+)?(?:handle|protect|treat)(?:\s+accordingly)?)?[\s.,;:-]*")
+SBU_NOTICE = re.compile("^" + SBU_SENTENCE, re.I)
+"""The caveat's sentence at the start of a line, maybe with more after it."""
+SBU_LINE = re.compile("^(?:" + SBU_SENTENCE + r"|\s*accordingly[\s.]*)$", re.I)
+"""A line that is only the caveat's sentence, or its end wrapped to the next line (PLEASE HANDLE / ACCORDINGLY.)."""
 
 
 def caveat_line(s: str) -> bool:
     """A line of handling caveats alone, the corrected-copy caveat with its note, or the SBU caveat as a
     sentence."""
-    if only_caveats(s) or CORRECTED_COPY.match(s):
-        return True
-    m = SBU_NOTICE.match(s)
-    return bool(m) and m.end() == len(s)
+    return only_caveats(s) or bool(CORRECTED_COPY.match(s) or SBU_LINE.match(s))
 
 
 def split_notice(lines: list[Line], i: int) -> bool:

@@ -261,6 +261,8 @@ def test_the_sbu_caveat_as_a_sentence_is_a_caveat_line():
     assert [r.id for r in c.references] == ["08SAOPAULO423"]
     c = page("07THEHAGUE1336")[0]  # REF: THE HAGUE 325 THIS MESSAGE IS SENSITIVE BUT UNCLASSIFIED. PLEASE HANDLE ...
     assert [r.text for r in c.references] == ["THE HAGUE 325"]
+    c = page("07THEHAGUE501")[0]  # the same sentence wrapped: "... PLEASE HANDLE" / "ACCORDINGLY."
+    assert [r.text for r in c.references] == ["SECSTATE 14726"] and c.paragraphs[0].label == "1"
 
 
 def test_a_corrected_copy_line_with_its_note_is_a_caveat_line():
