@@ -101,11 +101,11 @@ def _places() -> frozenset[str]:
 
 
 PARA_INSIDE = re.compile(r"(?:(?<=[.!?:;)\]\"'\u201d\u2019])|(?<=XXX))\s+(?:(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+)?"
-                         r"(?P<num>\d{1,5})\s?\.\s*(?P<rest>\(.*)$")
+                         r"(?P<num>\d{1,5})(?:\s?[.,]\s*|\s+)(?P<rest>\(.*)$")
 # A run of dashes just before the number: the underline of a heading (or the frame of a framed one) that a page
 # which lost its line ends glued between a sentence and the next paragraph; the paragraph's marking may have gone
 # on to the next line ("... Export Controls ------- 17." / "(C) Recalling ...").
-DASHED_INSIDE = re.compile(r"(?<!-)-{3,}(?:\s+-+)*\s*(?P<num>\d{1,5})\s?\.(?:\s*(?P<rest>\(.*)|\s*$)")
+DASHED_INSIDE = re.compile(r"(?<!-)-{3,}(?:\s+-+)*\s*(?P<num>\d{1,5})(?:\s?[.,]|(?=\s+\())(?:\s*(?P<rest>\(.*)|\s*$)")
 FRAME_OPEN = re.compile(r"(?:^|\s)-{3,}(?:\s+-+)*\s*(?P<head>[^-\s](?:(?!-{3}).){1,98}?)\s*$")
 TITLE_INSIDE = re.compile(r"(?:(?<=[a-z0-9][.!?])|(?<=[.!?][\"')\u201d]))\s+(?P<head>[A-Z](?:[^.!?]|(?<![A-Za-z]{2})\.){2,100}?)\s+(?P<num>\d{1,5})\s?\.\s*(?P<rest>\(.*)$")
 """A heading in mixed case between the end of a sentence and the next paragraph ("End Summary. Parliament's
@@ -170,7 +170,7 @@ def _split_paragraphs(num: int, s: str, last: int, out: list[Line]) -> int:
 def _glued_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | None:
     """Where the cable's next paragraph starts inside a line: (text before, the heading's lines, the paragraph,
     its number)."""
-    if len(s) < 8 or ". (" not in s and ".  (" not in s and ".(" not in s and "---" not in s:
+    if len(s) < 8 or not GLUED_HINT.search(s):
         return None
     dashed = _dashed_start(s, last)
     if dashed:
@@ -187,7 +187,7 @@ def _glued_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | N
     for m in PARA_INSIDE.finditer(s):
         n = int(m.group("num"))
         # One past the next, as a number after a blank line may be (a number keyed wrong, a first paragraph lost).
-        if last < n <= last + 2 and split_marking(m.group("rest"))[0]:
+        if last < n <= last + 2 and split_marking(m.group("rest"))[0] and m.group("rest")[1:2].isupper():
             return s[: m.start()], (m.group("head") or "",), s[m.start("num"):], n
     for m in AFTER_WORD.finditer(s):
         # The next number with its marking after a sentence whose full stop was left out ("... for the job 7. (C)").
@@ -200,6 +200,10 @@ def _glued_start(s: str, last: int) -> tuple[str, tuple[str, ...], str, int] | N
 HEAD_TAIL = re.compile(r"[\s\-{}|_=*]+$")
 """What a page left after a heading's words: the remains of its underline."""
 NOT_HEADINGS = re.compile(r"^(?:END|BEGIN)\b|^(?:SIPDIS|NOFORN|SENSITIVE)$", re.I)
+
+
+GLUED_HINT = re.compile(r"\d\s?[.,]?\s*\(\s?[A-Z]|---")
+"""What every glued start holds (a number before a marking, or an underline): most lines are spared the rest."""
 
 
 def title_like(words: str) -> bool:
@@ -811,15 +815,15 @@ def unmarked_start(s: str, cur: "_Open | None", last: int) -> int | None:
     return None
 
 
-UNDOTTED_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,5})\)?\s+(?P<rest>\(.*)$")
+UNDOTTED_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,5})[),]?\s+(?P<rest>\(.*)$")
 
 
 def undotted_start(s: str, last: int) -> re.Match | None:
-    """The cable's next paragraph keyed without the dot after its number, or with a parenthesis for it: "15 (C)
-    Sanctions were ...", "1) (C) The public ceremony ..."."""
+    """The cable's next paragraph keyed without the dot after its number, or with a parenthesis or a comma for it:
+    "15 (C) Sanctions were ...", "1) (C) The public ceremony ...", "8, (C) Senator Kerry ..."."""
     m = UNDOTTED_START.match(s) if s.lstrip("¶ ")[:1].isdigit() else None
-    if m and int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0]:
-        return m
+    if m and int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0] and m.group("rest")[1:2].isupper():
+        return m  # a marking in capitals: "3 (c)" letters an item
     return None
 
 

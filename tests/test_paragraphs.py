@@ -215,3 +215,15 @@ def test_a_framed_heading_before_paragraph_2_of_a_record_that_lost_paragraph_1()
     # a landmark 1994 Constitutional Court ..."; no paragraph 1 is written.
     c = cable("pages", "apr2011", "08BERLIN1108.html")
     assert labels(c)[0] == "2" and para(c, "2").heading == "The Deployment Law"
+
+
+def test_numbers_keyed_with_a_comma_or_without_the_dot():
+    # 10DOHA71: "\n\n8, (C) Senator Kerry, noting ..."; 08MANAMA288: "... digital library's collection. 4 (C) Special
+    # Envoy ... of the event. 5 (C) Turning to Kosovo"; 10MADRID49: "Haiti ----- 4 (C) The Ambassador briefed".
+    c = cable("dev", "10DOHA71.txt")
+    assert para(c, "8").marking == "C" and para(c, "8").text.startswith("Senator Kerry, noting")
+    c = cable("pages", "apr2011", "08MANAMA288.html")
+    assert labels(c)[:5] == ["1", "2", "3", "4", "5"]
+    assert para(c, "5").text.startswith("Turning to Kosovo")
+    c = cable("pages", "apr2011", "10MADRID49.html")
+    assert (para(c, "4").heading, para(c, "4").marking) == ("Haiti", "C")
