@@ -213,13 +213,14 @@ def classification_from_text(word: str, caveats: list[str], banner_rest: str) ->
 # Where another field or the body starts inside a field's line, on a page that lost its line ends ("SUBJECT: ...
 # REF: A. TEL AVIV 03385", "REF: CAIRO 1725Classified By: ...", "... reasons 1.4 (b) and (d) 1.(S) Summary").
 # Each alternative is a group, so that the field decides which of them may end it (see RUNON_ENDS).
+# "E.O. 12958" before a reason (Classified By: ... Reason: E.O. 12958 1.4 (d)) cites the order: no E.O. field.
 RUNON = re.compile(
     r"(?:^\s*|(?<=\S)\s+|(?<=\d)(?=Classified|CLASSIFIED)|(?<=[A-Z])(?=REFS?:\s*$))(?="
     r"(?P<ref>(?:REFS?|REFTELS?|Refs?|Reftels?)\s?:(?:\s|$)|REFS?\s+(?:\d{2}\s+)?[A-Z][A-Z.' -]*\s0*\d{1,6}\b)"
     r"|(?P<sbu>(?:\(U\)\s+)?(?i:(?:this\s+(?:cable|message|telegram)\s+is\s+)?sensitive\s+but\s+unclassified)\b)"
     r"|(?P<classified_by>(?:CLASSIFIED|Classified)\s+(?:BY|By|by)\b)"
     r"|(?P<derived>(?:DERIVED|Derived)\s+(?:FROM|From|from)\s?:)"
-    r"|(?P<field>(?:TAGS|SUBJECT)\s?:\s|E\.\s?O\.\s?1\d{4}\b)"
+    r"|(?P<field>(?:TAGS|SUBJECT)\s?:\s|E\.\s?O\.\s?1\d{4}\b(?!,?\s*(?:SEC(?:TION|\.)?\s*)?1\s?\.\s?[45]))"
     r"|(?P<para>1\s?\.\s?(?:\((?P<mark>[^()\s]{1,12})\)|(?P<word>[A-Z][a-z]+)))"
     r"|(?P<marked>\((?P<pmark>[^()\s]{1,12})\)\s+[A-Z][a-z])"
     r"|(?P<framed>-{4,}\s*[A-Za-z][^-]{0,80}?\s-{4,})"

@@ -311,3 +311,10 @@ def test_page_lines_in_mixed_case_are_page_lines():
     c = dev("09MOSCOW2366")  # "Moscow 00002366 001.2 of 004" in the front matter was the body's first block
     first = c.paragraphs[0]
     assert first.label == "1" and (first.page_breaks[0].page, first.page_breaks[0].of) == (1, 4)
+
+
+def test_classified_by_citing_the_order_before_its_reason():
+    # "Classified By: PolCouns Velia M. De Pirro. Reason: E.O. 12958 1.4 (d)": the E.O. is no field of its own.
+    c = dev("06GENEVA2030")
+    assert c.classified_by == "PolCouns Velia M. De Pirro" and c.reasons == ("1.4(d)",)
+    assert c.declassify_on == "2016-08-18"
