@@ -105,9 +105,12 @@ PARA_INSIDE = re.compile(r"(?:(?<=[.!?:;)\]\"'\u201d\u2019])|(?<=XXX))\s+(?:(?P<
 # A run of dashes just before the number: the underline of a heading (or the frame of a framed one) that a page
 # which lost its line ends glued between a sentence and the next paragraph; the paragraph's marking may have gone
 # on to the next line ("... Export Controls ------- 17." / "(C) Recalling ...").
-DASHED_INSIDE = re.compile(r"(?<!-)-{3,}(?:\s+-+)*\s*(?P<num>\d{1,5})(?:\s?[.,]|(?=\s+\())(?:\s*(?P<rest>\(.*)|\s*$)")
+DASHED_INSIDE = re.compile(r"(?<!-)-{3,}(?:\s+-+)*\s*(?P<num>\d{1,5})(?:\s?[.,]|(?=\s+\())"
+                           r"(?:\s*(?P<rest>\(.*)|\s*$)")
 FRAME_OPEN = re.compile(r"(?:^|\s)-{3,}(?:\s+-+)*\s*(?P<head>[^-\s](?:(?!-{3}).){1,98}?)\s*$")
-TITLE_INSIDE = re.compile(r"(?:(?<=[a-z0-9][.!?])|(?<=[.!?][\"')\u201d]))\s+(?P<head>[A-Z](?:[^.!?]|(?<![A-Za-z]{2})\.){2,100}?)\s+(?P<num>\d{1,5})\s?\.\s*(?P<rest>\(.*)$")
+TITLE_INSIDE = re.compile(r"(?:(?<=[a-z0-9][.!?])|(?<=[.!?][\"')\u201d]))\s+"
+                          r"(?P<head>[A-Z](?:[^.!?]|(?<![A-Za-z]{2})\.){2,100}?)"
+                          r"\s+(?P<num>\d{1,5})\s?\.\s*(?P<rest>\(.*)$")
 """A heading in mixed case between the end of a sentence and the next paragraph ("End Summary. Parliament's
 Treasury Select Committee ) Bonuses and Brussels Top Concern 2. (SBU) MPs ...")."""
 AFTER_WORD = re.compile(r"\s(?P<word>[a-z]{2,})\s+(?P<num>\d{1,5})\.\s+(?P<rest>\(.*)$")
@@ -822,7 +825,8 @@ def undotted_start(s: str, last: int) -> re.Match | None:
     """The cable's next paragraph keyed without the dot after its number, or with a parenthesis or a comma for it:
     "15 (C) Sanctions were ...", "1) (C) The public ceremony ...", "8, (C) Senator Kerry ..."."""
     m = UNDOTTED_START.match(s) if s.lstrip("¶ ")[:1].isdigit() else None
-    if m and int(m.group("num")) == last + 1 and split_marking(m.group("rest"))[0] and m.group("rest")[1:2].isupper():
+    rest = m.group("rest") if m else ""
+    if m and int(m.group("num")) == last + 1 and split_marking(rest)[0] and rest[1:2].isupper():
         return m  # a marking in capitals: "3 (c)" letters an item
     return None
 
@@ -850,8 +854,8 @@ def accept_number(n: int, last: int, blank: bool, prev_text: str, rest: str) -> 
     return False
 
 
-SUMMARY_START = re.compile(r"^\W{0,3}(?:\((?:U|C|S|SBU|S/NF|C/NF|TS|LOU|U/FOUO)\)\s*)?(?:summary|begin summary)\b\s*(?:and\s+comment|and\s+action\s+request)?\W*",
-                           re.I)
+SUMMARY_START = re.compile(r"^\W{0,3}(?:\((?:U|C|S|SBU|S/NF|C/NF|TS|LOU|U/FOUO)\)\s*)?(?:summary|begin summary)\b\s*"
+                           r"(?:and\s+comment|and\s+action\s+request)?\W*", re.I)
 SUMMARY_END = re.compile(r"\(?\bend\s+summary\b\.?\)?\.?", re.I)
 
 

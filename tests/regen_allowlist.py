@@ -124,13 +124,15 @@ def tags_reason(tok: str, usage: collections.Counter, prose: tuple[collections.C
     seen = as_word + caps.get(tok, 0)
     prose_ = f"the mixed-case prose writes it {seen} times, too few to call it a word" if seen else \
         "the mixed-case prose never writes it"
-    return f"{tok}: {where}; no code of tags.csv and none one letter away; {prose_}; kept as written"
+    return (f"{tok}: {where}; no code of tags.csv, and no code of four letters or more one letter away; {prose_}; "
+            "kept as written")
 
 
 def person_reason(r: Read, f: Finding) -> str:
     name = f.detail.split(": ", 1)[1]
-    return (f"{name}: a person named after OVIP without parentheses (the subject: {short(r.cable.subject or '', 70)!r});"
-            " the parser keeps each word as a token; reported as a name, not as unknown codes")
+    subject = short(r.cable.subject or "", 70)
+    return (f"{name}: a person named after OVIP without parentheses (the subject: {subject!r}); the parser keeps each "
+            "word as a token; reported as a name, not as unknown codes")
 
 
 def numbering_reason(r: Read, f: Finding) -> str:
