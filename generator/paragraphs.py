@@ -333,6 +333,13 @@ class _Open:
         self.parts.append(s)
         self.length += len(s)
 
+    def drop_last(self, s: str) -> None:
+        """Take back the last line added, where it is s (with the separator before it)."""
+        if self.parts and self.parts[-1] == s:
+            self.length -= len(self.parts.pop())
+            if self.parts and not self.parts[-1].strip():
+                self.length -= len(self.parts.pop())
+
     @property
     def text(self) -> str:
         return "".join(self.parts)
@@ -624,6 +631,7 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
     prev_text = ""
     foot: str | None = None  # a page's banner glued to the end of the line before its page line
     copy = 1  # the copy of the cable being read, where a record holds it more than once
+    before_prev = ""  # the text line before prev_text in the same block, if any
     i = 0
 
     def prefix() -> str:
@@ -694,9 +702,16 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
             blank, broke, prev_text = True, False, ""
             continue
 
-        m = PARA_START.match(s) or undotted_start(s, last_num)
+        m = PARA_START.match(s) or undotted_start(s, last_num) or bare_start(s, cur, last_num, blank)
         cited = bool(m) and blank and cited_number(int(m.group("num")), last_num, prev_text, lines, i)
-        if m and not cited and accept_number(int(m.group("num")), last_num, blank, prev_text, m.group("rest")):
+        titled = bool(m) and not blank and heading_line(cur, prev_text, before_prev, int(m.group("num")), last_num,
+                                                        m.group("rest"))
+        if m and not cited and (titled or accept_number(int(m.group("num")), last_num, blank, prev_text,
+                                                         m.group("rest"))):
+            if titled:
+                # A heading on a line of its own before the paragraph, with no underline and no blank line.
+                cur.drop_last(prev_text)
+                heading = prev_text
             flush()
             number = int(m.group("num"))
             marking, rest = split_marking(m.group("rest"))
@@ -753,6 +768,7 @@ def segment(lines: list[Line], subject: str | None = None) -> list[Paragraph]:
             heading = None
             new_block = False
         cur.add(text, new_block)
+        before_prev = prev_text if not new_block else ""
         blank, broke, prev_text = False, False, text.strip()
         i += 1
     flush()
@@ -816,6 +832,28 @@ def unmarked_start(s: str, cur: "_Open | None", last: int) -> int | None:
         if int(m.group("num")) == last + 1:
             return m.start()
     return None
+
+
+BARE_START = re.compile(r"^\s*(?P<num>\d{1,3})\s+(?P<rest>[A-Z][a-z]+ [a-z]+ [a-z]+\b.*)$")
+"""A sentence after the bare number (a capitalised word, then words in lower case), not a count in a list."""
+
+
+def bare_start(s: str, cur: "_Open | None", last: int, blank: bool) -> re.Match | None:
+    """The next paragraph of a cable whose paragraphs carry no marking, keyed with neither dot nor marking after
+    a blank line: "2 The net revenue from remittances ..."."""
+    if not blank or cur is None or cur.number is None or cur.marking is not None or not s.lstrip()[:1].isdigit():
+        return None
+    m = BARE_START.match(s)
+    return m if m and int(m.group("num")) == last + 1 else None
+
+
+def heading_line(cur: "_Open | None", prev: str, before: str, n: int, last: int, rest: str) -> bool:
+    """Whether the line before a marked number one or two past the next is a heading on a line of its own (short,
+    most words capitalised, not ending a sentence), after a line that ended one ("... is parayzed." / "U.S. - EU
+    Summit" / "¶5. (C) Regarding ...")."""
+    return (cur is not None and last + 1 < n <= last + 2 and split_marking(rest)[0] is not None
+            and 0 < len(prev) <= 60 and not TERMINAL.search(prev) and title_like(prev)
+            and bool(TERMINAL.search(before)) and cur.parts[-1:] == [prev])
 
 
 UNDOTTED_START = re.compile(r"^\s*(?P<pil>¶\s*)?(?P<num>\d{1,5})[),]?\s+(?P<rest>\(.*)$")

@@ -227,3 +227,20 @@ def test_numbers_keyed_with_a_comma_or_without_the_dot():
     assert para(c, "5").text.startswith("Turning to Kosovo")
     c = cable("pages", "apr2011", "10MADRID49.html")
     assert (para(c, "4").heading, para(c, "4").marking) == ("Haiti", "C")
+
+
+def test_a_bare_number_after_a_blank_line_in_a_cable_without_markings():
+    # 06SANJOSE2803: "... the Central Bank of Costa Rica.\n\n2 The net revenue from remittances tripled ...". A count
+    # at a line start in a list is no paragraph (08STATE96188: "6 Sig Pistols, Model P220 Elite Series").
+    c = cable("pages", "apr2011", "06SANJOSE2803.html")
+    assert labels(c) == ["1", "2", "3", "4"] and para(c, "2").text.startswith("The net revenue from remittances")
+    c = cable("pages", "apr2011", "08STATE96188.html")
+    assert "6 Sig Pistols, Model P220 Elite Series" in " ".join(p.text for p in c.paragraphs)
+
+
+def test_a_heading_on_its_own_line_before_a_number_that_skips():
+    # 10BRUSSELS128: "... work on many issues is parayzed.\nU.S. - EU Summit\n¶5. (C) Regarding Qhe proposed ...";
+    # the cable has no paragraph 4, and with no blank line ¶5 stayed inside ¶3.
+    c = cable("pages", "apr2011", "10BRUSSELS128.html")
+    assert labels(c) == ["1", "2", "3", "5", "6"]
+    assert para(c, "5").heading == "U.S. - EU Summit" and para(c, "3").text.endswith("is parayzed.")
