@@ -63,7 +63,7 @@ function restoreForm() {
 
 // The places a result may link to, in order of preference when two hold as many hits.
 const TARGETS = [
-  [/^p[0-9u][0-9a-z]*$/, "div", (a) => `¶${a.id.slice(1)}`],
+  [/^p[0-9uc][0-9a-z-]*$/, "div", (a) => `¶${a.id.slice(1)}`],
   [/^n\d+$/, "li", (a) => `note ${a.id.slice(1)}`],
   [/^headnote$/, "section", () => "headnote"],
   [/^link-\d+$/, "section", (a) => `link ${a.id.slice(5)}`],
