@@ -379,13 +379,30 @@ def search_context(site: Site, shards: list[str] | None = None) -> dict:
         if name == "type":
             order = ["Cable", "Thread", "Person", "Organization", "Glossary term"]
             values = sorted(values, key=lambda vn: order.index(vn[0]))
+        ids = distinct_ids([f"f-{name}-{slug(v)}" for v, _ in values])
         groups.append({"name": name, "label": label,
-                       "choices": [{"value": v, "count": n, "id": f"f-{name}-{slug(v)}",
-                                   "title": definitions.get(v) if name == "tag" else None} for v, n in values]})
+                       "choices": [{"value": v, "count": n, "id": i,
+                                   "title": definitions.get(v) if name == "tag" else None}
+                                   for (v, n), i in zip(values, ids)]})
     ctx.update({"filters": groups, "ways_in": index_links(site, root), "csp_script": " 'wasm-unsafe-eval'",
                 "pagefind": f"{root}pagefind/pagefind.js",
                 "shards": " ".join(f"{root}{s}/" for s in shards or [])})
     return ctx
+
+
+def distinct_ids(ids: list[str]) -> list[str]:
+    """The ids, each made unique by a number where two values slug alike (STEINBERG, JAMES B. and STEINBERG
+    JAMES B, both TAGS as the cables write them)."""
+    seen: set[str] = set()
+    out = []
+    for i in ids:
+        k, unique = 1, i
+        while unique in seen:
+            k += 1
+            unique = f"{i}-{k}"
+        seen.add(unique)
+        out.append(unique)
+    return out
 
 
 # --- the cable page --------------------------------------------------------------------------------

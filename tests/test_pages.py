@@ -190,3 +190,11 @@ def test_only_the_preview_allows_the_live_reload_script(tmp_path):
     preview = html.unescape((tmp_path / "preview" / "index.html").read_text())
     assert "script-src 'self';" in published and LIVERELOAD_SCRIPT_HASH not in published
     assert f"script-src 'self' {LIVERELOAD_SCRIPT_HASH};" in preview
+
+
+def test_filter_ids_stay_distinct_when_two_values_slug_alike():
+    """Two TAGS as the cables write them (STEINBERG, JAMES B. and steinberg, james b. in the dev corpus) slug
+    alike; their search filters keep distinct ids (the Nu checker found the duplicate)."""
+    from generator.pages import distinct_ids
+
+    assert distinct_ids(["f-tag-a", "f-tag-b", "f-tag-a", "f-tag-a"]) == ["f-tag-a", "f-tag-b", "f-tag-a-2", "f-tag-a-3"]
