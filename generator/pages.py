@@ -10,7 +10,7 @@ from .decode import decode_header
 from .link import Site, tag_path
 from .markup import render as markdown
 from . import data
-from .render import banner_view, cable_context, excerpt, page_frame
+from .render import banner_view, cable_context, excerpt, page_frame, unique_id
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -373,13 +373,14 @@ def search_context(site: Site, shards: list[str] | None = None) -> dict:
                            "Glossary term": len(site.content.glossary)})
     definitions = {code: (row.get("definition") or "") for code, row in site.content.tags.items()
                    if row.get("definition_confidence") != "code_only"}
-    groups = []
+    groups, taken = [], set()
     for name, label in SEARCH_FILTERS:
         values = sorted((v, n) for v, n in counts[name].items() if n)
         if name == "type":
             order = ["Cable", "Thread", "Person", "Organization", "Glossary term"]
             values = sorted(values, key=lambda vn: order.index(vn[0]))
-        ids = distinct_ids([f"f-{name}-{slug(v)}" for v, _ in values])
+        # Two values may slug alike (TAGS "STEINBERG, JAMES B." and "steinberg, james b."): each id once.
+        ids = [unique_id(f"f-{name}-{slug(v)}", taken) for v, _ in values]
         groups.append({"name": name, "label": label,
                        "choices": [{"value": v, "count": n, "id": i,
                                    "title": definitions.get(v) if name == "tag" else None}
@@ -388,21 +389,6 @@ def search_context(site: Site, shards: list[str] | None = None) -> dict:
                 "pagefind": f"{root}pagefind/pagefind.js",
                 "shards": " ".join(f"{root}{s}/" for s in shards or [])})
     return ctx
-
-
-def distinct_ids(ids: list[str]) -> list[str]:
-    """The ids, each made unique by a number where two values slug alike (STEINBERG, JAMES B. and STEINBERG
-    JAMES B, both TAGS as the cables write them)."""
-    seen: set[str] = set()
-    out = []
-    for i in ids:
-        k, unique = 1, i
-        while unique in seen:
-            k += 1
-            unique = f"{i}-{k}"
-        seen.add(unique)
-        out.append(unique)
-    return out
 
 
 # --- the cable page --------------------------------------------------------------------------------

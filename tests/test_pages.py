@@ -192,9 +192,24 @@ def test_only_the_preview_allows_the_live_reload_script(tmp_path):
     assert f"script-src 'self' {LIVERELOAD_SCRIPT_HASH};" in preview
 
 
-def test_filter_ids_stay_distinct_when_two_values_slug_alike():
+def test_filter_ids_stay_distinct_when_two_values_slug_alike(tmp_path):
     """Two TAGS as the cables write them (STEINBERG, JAMES B. and steinberg, james b. in the dev corpus) slug
     alike; their search filters keep distinct ids (the Nu checker found the duplicate)."""
-    from generator.pages import distinct_ids
+    import re
+    import shutil
 
-    assert distinct_ids(["f-tag-a", "f-tag-b", "f-tag-a", "f-tag-a"]) == ["f-tag-a", "f-tag-b", "f-tag-a-2", "f-tag-a-3"]
+    from .conftest import need_shared
+    from .test_bad_input import run
+
+    content = tmp_path / "content" / "cables"
+    content.mkdir(parents=True)
+    for name in ("09BEIJING2965.txt", "09SINGAPORE529.txt"):
+        shutil.copyfile(need_shared("corpus", "dev", name), content / name)
+    text = (content / "09SINGAPORE529.txt").read_text(encoding="utf-8")
+    (content / "09SINGAPORE529.txt").write_text(text.replace("OVIP (STEINBERG, JAMES B.)", "OVIP (steinberg, james b.)"),
+                                                encoding="utf-8")
+    out = tmp_path / "site"
+    assert run("build", "--content", str(content.parent), "--output", str(out), "--no-search").returncode == 0
+    ids = re.findall(r'\bid="([^"]+)"', (out / "search" / "index.html").read_text(encoding="utf-8"))
+    assert "f-tag-steinberg-james-b" in ids and "f-tag-steinberg-james-b-2" in ids
+    assert len(ids) == len(set(ids))
