@@ -69,6 +69,7 @@ def join(cable: Cable, ann: Annotations | None, content: Content, matcher: Match
             if not any(word in p.text for p in cable.paragraphs):
                 problems.add(ann.path, None, f"[sic] word {word!r} does not occur in {cable.id}")
     seen_terms: set[str] = set()
+    linked: set[str] = set()
     counter = 0
     for p in cable.paragraphs:
         inserts: list[tuple[int, int, dict]] = []  # (offset, order, token)
@@ -93,7 +94,8 @@ def join(cable: Cable, ann: Annotations | None, content: Content, matcher: Match
                                                        sb.lines[0] if sb.lines else "")}))
         for b in p.page_breaks:
             inserts.append((b.offset, 2, {"t": "pb", "page": b.page, "of": b.of, "line": b.line}))
-        spans = entity_spans(p, matcher, seen_terms, out.mentions)
+        cuts = {at for at, _, _ in inserts}
+        spans = entity_spans(p, matcher, seen_terms, linked, out.mentions, cuts)
         # Number notes in reading order.
         for at, order, tok in sorted(inserts, key=lambda x: (x[0], x[1])):
             if "note" in tok:
@@ -106,13 +108,13 @@ def join(cable: Cable, ann: Annotations | None, content: Content, matcher: Match
     return out
 
 
-def entity_spans(p: Paragraph, matcher: Matcher, seen_terms: set[str], mentions: dict) -> list:
-    """Spans to wrap: the first mention of each person or organisation in the paragraph, and the first
-    occurrence of each glossary term in the cable."""
+def entity_spans(p: Paragraph, matcher: Matcher, seen_terms: set[str], linked: set[str], mentions: dict,
+                 cuts: set[int] = frozenset()) -> list:
+    """Spans to wrap: the first mention in the cable of each person, organisation and glossary term (a reader
+    meets the apparatus once; every mention is still counted for the entry's index)."""
     if not matcher.regex:
         return []
     spans = []
-    linked: set[str] = set()
     for m in matcher.regex.finditer(p.text):
         entries = matcher.by_form[m.group(0)]
         link = next((e for e in entries if e.kind != "term" and e.key not in linked), None)
@@ -121,8 +123,8 @@ def entity_spans(p: Paragraph, matcher: Matcher, seen_terms: set[str], mentions:
             lst = mentions.setdefault(f"{e.kind}:{e.key}", [])
             if p.label not in lst:
                 lst.append(p.label)
-        if not link and not term:
-            continue
+        if (not link and not term) or any(m.start() < at < m.end() for at in cuts):
+            continue  # a marker inside the name would be lost: the next mention carries the link
         tok: dict = {"t": "ref"}
         if link:
             linked.add(link.key)

@@ -21,6 +21,12 @@ def recipient(cable: Cable) -> str | None:
     return origin_from_station(name) or name
 
 
+def short_note(cable: Cable, para: str) -> str:
+    """A short Chicago note of one paragraph, after the full note of the cable: Embassy Beijing, cable
+    07BEIJING3239, ¶3."""
+    return f"{cable.origin or 'Unknown origin'}, cable {cable.id}, \u00b6{para}."
+
+
 def when(cable: Cable) -> datetime | None:
     # fromisoformat is the C parser; strptime costs more than the rest of a citation
     return datetime.fromisoformat(cable.created[:19]) if cable.created else None

@@ -152,6 +152,4 @@ def json_ld(site: Site, c) -> dict:
         about.append(term)
     if about:
         doc["about"] = about
-    if c.summary:
-        doc["abstract"] = c.summary.text
     return doc

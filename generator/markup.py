@@ -44,3 +44,34 @@ def render_inline(text: str, link_cable=None) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
+
+
+def split_lead(text: str, at_least: int = 160) -> tuple[str, str]:
+    """Cut editorial Markdown after its first sentences (at least `at_least` characters, never past the first
+    paragraph), outside any link or parenthesis: the part a page shows at once, and the rest."""
+    depth = 0
+    end = len(text)
+    k = 0
+    while k < len(text):
+        ch = text[k]
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth = max(0, depth - 1)
+        elif text.startswith("\n\n", k) and depth == 0:
+            end = k
+            break
+        elif ch == "." and depth == 0 and k >= at_least and _sentence_end(text, k):
+            end = k + 1
+            break
+        k += 1
+    return text[:end].strip(), text[end:].strip()
+
+
+def _sentence_end(text: str, k: int) -> bool:
+    """A full stop that ends a sentence: a word of two letters or more before it, a capital after a space."""
+    after = text[k + 1:k + 3]
+    if len(after) < 2 or after[0] not in " \n" or not (after[1].isupper() or after[1] in "[\"*"):
+        return False
+    word = re.search(r"(\S+)$", text[:k])
+    return bool(word) and len(word.group(1).strip("([\"*")) > 1 and not word.group(1).isupper()

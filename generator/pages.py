@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
+from itertools import groupby
 
 from .content import RELATIONS, ParaRef, Thread, slug
 from .decode import decode_header
@@ -308,42 +309,65 @@ def _day(iso: str) -> date:
     return date.fromisoformat(iso[:10])
 
 
+def _when(d: date, fmt: str) -> dict:
+    """A date for a <time> element: its ISO form and its words under its month (fmt: day, month or year)."""
+    short = MONTHS[d.month - 1][:3]
+    return {"iso": d.isoformat(), "text": {"day": str(d.day), "month": f"{short} {d.day}",
+                                           "year": f"{short} {d.day}, {d.year}"}[fmt]}
+
+
+def _span(d0: date, d1: date | None) -> dict:
+    """The dates of an item as shown under its month: 27, 27-28, Apr 30-May 2, Dec 30, 2007-Jan 2, 2008."""
+    if d1 is None or d1 == d0:
+        return {"start": _when(d0, "day"), "end": None}
+    fmt = "day" if (d0.year, d0.month) == (d1.year, d1.month) else "month" if d0.year == d1.year else "year"
+    return {"start": _when(d0, fmt), "end": _when(d1, fmt)}
+
+
+def _month_view(y: int, m: int, year: bool = True) -> dict:
+    return {"iso": f"{y:04d}-{m:02d}", "text": MONTHS[m - 1] + (f" {y}" if year else "")}
+
+
+def _months_between(first: date, last: date):
+    """Every (year, month) from the month of first to that of last."""
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        yield y, m
+        y, m = y + (m == 12), m % 12 + 1
+
+
 def timeline(site: Site, t: Thread, root: str) -> dict:
-    """Positions for an inline SVG time axis: events above the axis, the cables' dates below."""
-    width, left, right = 760, 30, 30
+    """The thread month by month on one axis: its events, labelled, and its cables; a run of months with
+    neither is one gap. An event that is a cable's sending (the whole cable, on its date) labels that cable."""
     members = sorted({e.ref.cable for e in t.events if e.ref} | {r.cable for lk in t.links
                                                                   for r in (lk.source, lk.target)})
-    points = [_day(e.date) for e in t.events] + [_day(e.end) for e in t.events if e.end]
-    points += [_day(site.cables[c].created) for c in members if site.cables[c].created]
-    start, end = min(points), max(points)
-    span = max((end - start).days, 1)
-
-    def x(d: date) -> int:
-        return round(left + (width - left - right) * (d - start).days / span)
-
-    events = []
-    for k, e in enumerate(sorted(t.events, key=lambda e: e.date)):
+    sent = {c: _day(site.cables[c].created) for c in members if site.cables[c].created}
+    items, says = [], {c: [] for c in sent}
+    for e in t.events:
         d0 = _day(e.date)
-        d1 = _day(e.end) if e.end else d0
-        events.append({"x": x(d0), "x2": x(d1), "y": 30 + (k % 4) * 22, "label": e.label,
-                       "date": e.date + (f" to {e.end}" if e.end else ""),
-                       "href": f"{root}cables/{e.ref.cable}/" + (f"#p{e.ref.paragraphs[0]}" if e.ref.paragraphs else "")
-                       if e.ref else None, "cable": e.ref.text if e.ref else None})
-    cables = []
-    for c in members:
-        if site.cables[c].created:
-            cx = x(_day(site.cables[c].created))
-            anchor = "end" if cx > width - 80 else "start" if cx < 80 else "middle"
-            cables.append({"x": cx, "id": c, "date": site.cables[c].created[:10], "href": f"{root}cables/{c}/",
-                           "anchor": anchor})
-    ticks = []
-    month = date(start.year, start.month, 1)
-    while month <= end:
-        if month >= start:
-            ticks.append({"x": x(month), "label": f"{MONTHS[month.month - 1][:3]} {month.year}"})
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return {"width": width, "height": 200, "axis_y": 130, "events": events, "cables": cables, "ticks": ticks,
-            "start": start.isoformat(), "end": end.isoformat()}
+        if e.ref and not e.ref.paragraphs and not e.end and sent.get(e.ref.cable) == d0:
+            says[e.ref.cable].append(e.label)
+            continue
+        href = (f"{root}cables/{e.ref.cable}/" + (f"#p{e.ref.paragraphs[0]}" if e.ref.paragraphs else "")
+                if e.ref else None)
+        items.append({"kind": "event", "day": d0, **_span(d0, _day(e.end) if e.end else None), "label": e.label,
+                      "href": href, "ref": e.ref.text if e.ref else None})
+    items += [{"kind": "cable", "day": d, **_span(d, None), "id": c, "href": f"{root}cables/{c}/",
+               "label": "; ".join(says[c])} for c, d in sent.items()]
+    items.sort(key=lambda i: (i["day"], i["kind"] == "cable"))  # stable: the editor's order within a day
+    by_month = defaultdict(list)
+    for i in items:
+        by_month[i["day"].year, i["day"].month].append(i)
+    months = []
+    for full, run in groupby(_months_between(items[0]["day"], items[-1]["day"]), key=lambda ym: ym in by_month):
+        run = list(run)
+        if full:
+            months += [{"month": _month_view(*ym), "items": by_month[ym]} for ym in run]
+        else:  # the year once, at the end, unless the gap spans a new year
+            a, b = run[0], run[-1]
+            months.append({"gap": {"start": _month_view(*a, year=a == b or a[0] != b[0]),
+                                   "end": _month_view(*b) if b != a else None}})
+    return {"months": months}
 
 
 # --- search --------------------------------------------------------------------------------------
@@ -399,6 +423,8 @@ def cable_page_context(site: Site, cable, joined, cable_link) -> dict:
     ctx = cable_context(cable, joined, site.content, cable_link, root)
     ctx["cable"]["aliases"] = list(site.aliases_of(cable.id))  # with those of copies left out as duplicates
     ctx.update(cable_extras(site, cable.id, root))
+    for p in ctx["paragraphs"]:
+        p["xrefs"] = ctx["margins"].get(p["label"], [])
     ctx["json_ld"] = data.json_ld(site, cable)
     ctx["feeds"] = ctx["feeds"] + [{"title": f"Thread: {t['title']}", "href": t["href"] + "feed.xml"}
                                    for t in ctx["threads"]]
@@ -406,6 +432,16 @@ def cable_page_context(site: Site, cable, joined, cable_link) -> dict:
 
 
 # --- what the linked collection adds to a cable page ----------------------------------------------
+
+def para_span(labels) -> str:
+    """Paragraph labels as a reader writes them: ¶1-2 for a run, ¶3, ¶5 otherwise."""
+    labels = list(labels)
+    if len(labels) > 1 and all(lb.isdigit() for lb in labels):
+        nums = [int(lb) for lb in labels]
+        if nums == list(range(nums[0], nums[0] + len(nums))):
+            return f"\u00b6{nums[0]}-{nums[-1]}"
+    return ", ".join(f"\u00b6{lb}" for lb in labels)
+
 
 def cable_extras(site: Site, cid: str, root: str) -> dict:
     """Threads, margin notes, cited-by links and automatic suggestions for one cable page."""
@@ -416,9 +452,11 @@ def cable_extras(site: Site, cid: str, root: str) -> dict:
     for label in site.cables[cid].labels:
         notes = site.margins.get((cid, label), [])
         if notes:
-            margins[label] = [{"words": n["words"], "cable": n["ref"].cable, "href": f"{root}cables/{n['ref'].cable}/",
-                                 "paras": ref_links(n["ref"]), "thread": f"{root}threads/{n['thread']}/"}
-                                for n in notes]
+            margins[label] = [{"words": n["words"][:1].upper() + n["words"][1:], "cable": n["ref"].cable,
+                               "href": ref_links(n["ref"])[0]["href"] if n["ref"].paragraphs
+                               else f"{root}cables/{n['ref'].cable}/",
+                               "where": para_span(n["ref"].paragraphs), "thread": f"{root}threads/{n['thread']}/"}
+                              for n in notes]
     threads = []
     for entry in site.in_threads.get(cid, []):
         t = entry["thread"]

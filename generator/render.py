@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import cite, decode
+from . import cite, decode, heading
 from .annotations import Joined
 from .content import Content, Entry, slug
 from .link import ref_anchor, tag_path
-from .markup import render as markdown
+from .markup import render as markdown, split_lead
 from .model import Cable
 from .tables import DATA
 
@@ -153,6 +153,11 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
+def text_node(text: str) -> Markup:
+    """Text escaped for an element's content, where quotes need no escape (a cable's text has hundreds)."""
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
 def url_for(site: dict, path: str, root: str = "/") -> str:
     """The address of a file of the site: absolute under base_url, else `path` after `root` (the path from
     the site root by default; "" for data, relative to the site root; a relative root for feeds)."""
@@ -177,9 +182,26 @@ def page_frame(site: dict, root: str, path: str, title: str, description: str, o
             "assets": asset_urls(root), "csp_script": ""}
 
 
+PRINT_PAGES = {"UNCLASSIFIED": "unclassified", "UNCLASSIFIED//FOR OFFICIAL USE ONLY": "unclassified-for-official-use-only",
+               "CONFIDENTIAL": "confidential", "CONFIDENTIAL//NOFORN": "confidential-noforn", "SECRET": "secret",
+               "SECRET//NOFORN": "secret-noforn"}
+"""The style sheet's named print page of each marking: its margin boxes print the marking on every page."""
+
+
+def print_page(classification: str | None) -> str:
+    """The named print page of a marking; one the sheet does not name prints as its level with its caveat."""
+    c = (classification or "").upper()
+    if c in PRINT_PAGES:
+        return PRINT_PAGES[c]
+    level = next((lv for lv in ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET") if c.startswith(lv)), None)
+    if not level:
+        return "unmarked"
+    return PRINT_PAGES[level + "//NOFORN"] if "NOFORN" in c and level != "UNCLASSIFIED" else PRINT_PAGES[level]
+
+
 def banner_view(cable: Cable) -> dict:
     css, label, spelled = BANNERS.get(cable.classification or "", ("unmarked", cable.classification or "UNMARKED", None))
-    return {"css": css, "label": label, "spelled": spelled,
+    return {"css": css, "label": label, "spelled": spelled, "print": print_page(cable.classification),
             "caveats": [{"name": c, "meaning": CAVEAT_MEANINGS.get(c)} for c in cable.caveats]}
 
 
@@ -204,7 +226,6 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
     path = f"cables/{cable.id}/"
     url = url_for(site, path)
     ann = content.annotations.get(cable.id)
-    year = int(cable.created[:4]) if cable.created else None
     legend = {}
     paragraphs = []
     heading_ids: set[str] = set()
@@ -212,11 +233,10 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
     for blocks in joined.blocks.values():
         for block in blocks:
             for tok in block:
+                if "v" in tok and not isinstance(tok["v"], Markup):
+                    tok["v"] = text_node(tok["v"])
                 if tok["t"] == "ref" and "kind" in tok:
                     tok["href"] = f"{root}{folders[tok['kind']]}/#{tok['key']}"
-    # Each paragraph's citation is the cable's with the paragraph's label: made once, filled in per paragraph.
-    para_chicago = str(escape(cite.chicago(cable, site, f"{url}#p{PARA}", PARA)))
-    para_bibtex = str(escape(cite.bibtex(cable, site, f"{url}#p{PARA}", PARA)))
     for p in cable.paragraphs:
         if p.marking:
             legend[p.marking] = decode.portion_meaning(p.marking)
@@ -231,14 +251,11 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             "heading": p.heading,
             "heading_id": unique_id(f"s-{slug(p.heading)}", heading_ids) if p.heading else None,
             "blocks": joined.blocks.get(p.label, []),
-            "cite": Markup(para_chicago.replace(PARA, escape(p.label))),
-            "bibtex": Markup(para_bibtex.replace(PARA, escape(p.label))),
-            "link": f"{url}#p{p.label}",
         })
     st = cable.station
     return {
         **page_frame(site, root, path, f"{cable.id}: {cable.subject or 'no subject'}",
-                     excerpt(cable.summary.text, 300) if cable.summary else (cable.subject or cable.id), "article"),
+                     excerpt(cable.summary.text, 200) if cable.summary else (cable.subject or cable.id), "article"),
         "cable": {
             "id": cable.id,
             "subject": cable.subject,
@@ -262,6 +279,7 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             "station": st.name if st else None,
             "to": [cite.recipient(cable)] if cable.to else [],
         },
+        "head": head_view(cable, content, url),
         "times": times(cable),
         # Pagefind leaves out of a sorted list the pages without the key: undated cables sort last both ways.
         "search": {"date": (cable.created or "")[:10] or None, "year": (cable.created or "")[:4] or None,
@@ -274,15 +292,12 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             "classification": f"{root}classifications/{slug(cable.classification or 'Unmarked')}/",
             "month": f"{root}chronology/#m{cable.created[:4]}-{cable.created[5:7]}" if cable.created else None,
         },
-        "tag_sources": sorted({t["source"] for t in tag_rows(cable, content) if t["source"] and t["definition"]}),
         "reasons": decode.reason_meanings(cable.reasons),
-        "reasons_source": decode.REASONS_SOURCE,
-        "header": decode.decode_header(cable.header, year),
-        "header_source": decode.SOURCES,
-        "headnote": markdown(ann.headnote, link_cable) if ann and ann.headnote else None,
+        "headnote": headnote_view(ann.headnote, link_cable) if ann and ann.headnote else None,
         "paragraphs": paragraphs,
+        "para_cites": [{"id": f"c{p.label}", "label": p.label, "href": f"#p{p.label}",
+                        "text": cite.short_note(cable, p.label)} for p in cable.paragraphs],
         "legend": [{"mark": k, "meaning": v, "css": k.split("/")[0].lower()} for k, v in sorted(legend.items())],
-        "portion_source": decode.PORTION_SOURCE,
         "notes": [{"n": n.number, "id": n.anchor_id, "para": n.paragraph, "html": n.html} for n in joined.notes],
         "source": {"href": source_name(cable), "sha256": cable.source.sha256, "bytes": len(cable.source.data),
                    "format": cable.source.format, "view": "source.html", "json": f"{cable.id}.json"},
@@ -295,6 +310,21 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
         },
         "meta_tags": cite.highwire(cable, site, url),
     }
+
+
+def head_view(cable: Cable, content: Content, url: str) -> dict:
+    """The standard heading: title from origin and addressees, dateline, classification line, source note."""
+    to = [cite.origin_from_station(r.name) or r.name for r in cable.to]
+    released = long_date(cable.released) if cable.released and re.match(r"\d{4}-\d{2}-\d{2}", cable.released) else None
+    return {"title": heading.title(cable, to), "dateline": heading.dateline(cable),
+            "class_line": heading.class_line(cable), "released": released,
+            "kb": max(1, round(len(cable.source.data) / 1024)), "address": url}
+
+
+def headnote_view(text: str, link_cable) -> dict:
+    """The headnote's first sentences, shown at once, and the rest, one click away."""
+    lead, rest = split_lead(text)
+    return {"lead": markdown(lead, link_cable), "rest": markdown(rest, link_cable) if rest else None}
 
 
 def source_context(cable: Cable, content: Content, root: str) -> dict:
@@ -312,6 +342,7 @@ def source_context(cable: Cable, content: Content, root: str) -> dict:
         "cable": {"id": cable.id, "subject": cable.subject},
         "banner": banner_view(cable),
         "numbered_lines": numbered,
+        "header": decode.decode_header(cable.header, int(cable.created[:4]) if cable.created else None),
         "first_line": first,
         "source": {"href": source_name(cable), "sha256": cable.source.sha256, "bytes": len(cable.source.data),
                    "format": cable.source.format, "path": Path(cable.source.path).name},

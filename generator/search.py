@@ -82,13 +82,18 @@ def _die_with_build() -> list[str]:
 DIE_WITH_BUILD = _die_with_build()
 
 
+EXCLUDE = ".pm, .nref, .back, .pb, .mark, .xref"
+"""Apparatus inside the indexed text that is not words of it: paragraph numbers and their controls, note
+markers and back links, page marks, portion markings, thread cross-references (one selector list)."""
+
+
 def index(site: Path, bundle: Path | None = None) -> IndexReport:
     """Index the pages under `site` into a bundle (site/pagefind/ by default); raise SearchIndexError with
     Pagefind's words on failure."""
     start = time.perf_counter()
     bundle = bundle or site / BUNDLE
     cmd = [*DIE_WITH_BUILD, executable() or "pagefind", "--site", str(site), "--output-path", str(bundle),
-           "--silent"]
+           "--exclude-selectors", EXCLUDE, "--silent"]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as e:

@@ -1,44 +1,68 @@
 // Enhancements only: every page is complete without this file.
-// 1. "Copy link" buttons beside paragraph numbers.
+// 1. One citation widget for every paragraph: its link, its citation, copy buttons.
 // 2. Note markers open the note in a popover instead of jumping to the list of notes.
 (function () {
   "use strict";
 
-  function absolute(link) {
-    try {
-      return new URL(link, window.location.href).href;
-    } catch (e) {
-      return link;
-    }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) node.textContent = text;
+    return node;
   }
 
-  function copy(button, text) {
-    navigator.clipboard.writeText(text).then(function () {
-      var label = button.textContent;
-      button.textContent = "Copied";
-      setTimeout(function () { button.textContent = label; }, 1500);
-    });
-  }
-
-  function setupCopy() {
-    if (!navigator.clipboard) return;
-    document.querySelectorAll("button.copy[data-link]").forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        var anchor = button.closest(".para");
-        copy(button, anchor ? absolute("#" + anchor.id) : absolute(button.dataset.link));
+  function copyButton(label, text) {
+    var button = el("button", { type: "button", "class": "copy" }, label);
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(text).then(function () {
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = label; }, 1500);
       });
     });
+    return button;
   }
 
-  function setupCopyText() {
-    if (!navigator.clipboard) return;
-    document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
-      var source = document.getElementById(button.dataset.copy);
-      if (!source) return;
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        copy(button, source.textContent.trim() + "\n");
+  // The cable's citation with the paragraph as its locator, made from the page's one citation.
+  function paragraphCitation(whole, id, label, url) {
+    return whole.replace("cable " + id + ",", "cable " + id + ", \u00b6" + label + ",")
+      .replace(/\S+$/, url);
+  }
+
+  function setupCite() {
+    var widget = document.getElementById("cite-widget");
+    var whole = document.getElementById("cite-chicago");
+    if (!widget || !whole) return;
+    var opener = null;
+    function close() {
+      widget.hidden = true;
+      if (opener) opener.focus();
+    }
+    widget.addEventListener("keydown", function (e) { if (e.key === "Escape") close(); });
+    document.querySelectorAll(".para .pc").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var para = link.closest(".para");
+        var label = para.id.slice(1);
+        var url = new URL("#" + para.id, window.location.href).href;
+        var text = paragraphCitation(whole.textContent.trim(), whole.dataset.id, label, url);
+        event.preventDefault();
+        opener = link;
+        widget.replaceChildren();
+        widget.append(el("p", { "class": "cite-title", id: "cite-widget-title" }, "Cite \u00b6" + label));
+        widget.append(el("p", { "class": "citation" }, text));
+        var row = el("p", {});
+        if (navigator.clipboard) {
+          row.append(copyButton("Copy citation", text), " ", copyButton("Copy link", url));
+        }
+        var shut = el("button", { type: "button", "class": "copy" }, "Close");
+        shut.addEventListener("click", close);
+        row.append(" ", shut);
+        widget.append(row);
+        widget.setAttribute("role", "region");
+        widget.setAttribute("aria-labelledby", "cite-widget-title");
+        para.after(widget);
+        widget.hidden = false;
+        widget.tabIndex = -1;
+        widget.focus();
       });
     });
   }
@@ -52,23 +76,17 @@
     pop.setAttribute("role", "dialog");
     pop.setAttribute("aria-label", "Note");
     document.body.appendChild(pop);
-    document.querySelectorAll("a.nref[data-note]").forEach(function (marker) {
+    document.querySelectorAll("a.nref").forEach(function (marker) {
       marker.addEventListener("click", function (event) {
-        var note = document.getElementById(marker.dataset.note);
+        var note = document.getElementById(marker.getAttribute("href").slice(1));
         if (!note) return;
         event.preventDefault();
-        pop.replaceChildren();
-        var heading = document.createElement("p");
-        heading.className = "note-pop-title";
-        heading.textContent = "Note " + marker.textContent;
-        pop.appendChild(heading);
+        pop.replaceChildren(el("p", { "class": "note-pop-title" }, "Note " + marker.textContent));
         Array.prototype.forEach.call(note.children, function (child) {
           if (!child.classList.contains("back")) pop.appendChild(child.cloneNode(true));
         });
-        var more = document.createElement("p");
-        var link = document.createElement("a");
-        link.href = "#" + note.id;
-        link.textContent = "Go to the list of notes";
+        var more = el("p", {});
+        var link = el("a", { href: "#" + note.id }, "Go to the list of notes");
         more.appendChild(link);
         pop.appendChild(more);
         var box = marker.getBoundingClientRect();
@@ -83,8 +101,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    setupCopy();
-    setupCopyText();
+    setupCite();
     setupNotes();
   });
 })();
