@@ -595,6 +595,15 @@ RELATIONS = {
 }
 """Relations of a thread link, with the wording on the earlier and on the later side."""
 
+RELATION_TITLES = {
+    "follow-up": "The matter and its follow-up",
+    "proposal-outcome": "The proposal and its outcome",
+    "contrast": "Two passages in contrast",
+    "echo": "The words and their echo",
+    "context": "The background and what it explains",
+}
+"""The title of a thread link on the thread page, naming its relation in plain words."""
+
 
 @dataclass(frozen=True, slots=True)
 class ParaRef:

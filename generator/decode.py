@@ -1,7 +1,7 @@
 """Glosses for the transmission header, line by line, and for markings (portion marks, E.O. reasons).
 
 The meanings come from the reference table generator/data/classification_markings.json and the
-routing-indicator book in generator/data/routing_indicators.csv; `SOURCES` names them on the page.
+routing-indicator book in generator/data/routing_indicators.csv; generator/data/sources.md says where they come from.
 """
 
 from __future__ import annotations
@@ -13,10 +13,6 @@ from functools import lru_cache
 from .header import DE_LINE, DTG, RELAY, SECURITY, parse_recipient
 from .tables import PRECEDENCE_CODES, markings, routing_indicators
 
-SOURCES = ("Glosses follow the project's reference tables: routing indicators from the 2010 routing-indicator "
-           "book (ACP 117) and headers observed in the Cablegate corpus; header, precedence and marking meanings "
-           "as compiled by the cablemap project from the Foreign Affairs Handbook (5 FAH-1 H-221, 5 FAH-2) "
-           "and observed usage.")
 
 SECURITY_WORDS = {"UUUUU": "unclassified", "CCCCC": "confidential", "SSSSS": "secret", "TTTTT": "top secret"}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -28,7 +24,6 @@ PORTION_WORDS = {
     "NOFORN": "Not releasable to foreign nationals", "FOUO": "For Official Use Only",
     "REL": "Releasable to the named countries", "LOU": "Limited Official Use",
 }
-PORTION_SOURCE = "5 FAH-1 H-210 (How to use telegrams), as cited by the cablemap project"
 
 
 def station_name(ri: str | None) -> str | None:
@@ -137,5 +132,3 @@ def reason_meanings(reasons: tuple[str, ...]) -> list[dict]:
     return out
 
 
-REASONS_SOURCE = ("E.O. 12958 as amended, sec. 1.4 (sec. 1.5 before 2003); wording as compiled by the cablemap "
-                  "project from 5 FAH-3 H-700")

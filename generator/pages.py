@@ -6,11 +6,12 @@ from collections import Counter, defaultdict
 from datetime import date
 from itertools import groupby
 
-from .content import RELATIONS, ParaRef, Thread, slug
-from .decode import decode_header
+from .content import RELATION_TITLES, RELATIONS, ParaRef, Thread, slug
+from .decode import decode_header, portion_meaning
 from .link import Site, tag_path
 from .markup import render as markdown
 from . import data
+from .tables import SOURCES_PROSE
 from .render import banner_view, cable_context, excerpt, page_frame, unique_id
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -81,6 +82,8 @@ def page_context(site: Site, name: str, title: str) -> dict:
     ctx["body"] = markdown(site.content.pages.get(name, ""), linker(site.cables, "../"))
     if name == "how-to-read":
         ctx["walk"] = walkthrough(site)
+    if name == "about":
+        ctx["sources"] = markdown(SOURCES_PROSE.read_text(encoding="utf-8"))
     return ctx
 
 
@@ -281,15 +284,25 @@ def thread_index_context(site: Site) -> dict:
 
 
 def para_quotes(site: Site, ref: ParaRef, root: str) -> dict:
+    """One side of a thread link: its cable, and the start of each paragraph quoted, with its portion marking."""
     c = site.full(ref.cable)
     by_label = {p.label: p for p in c.paragraphs}
-    return {"cable": ref.cable, "date": (c.created or "")[:10], "text": ref.text,
-            "href": f"{root}cables/{ref.cable}/",
-            "quotes": [{"label": p, "href": f"{root}cables/{ref.cable}/#p{p}", "text": excerpt(by_label[p].text)}
-                       for p in ref.paragraphs]}
+    href = f"{root}cables/{ref.cable}/"
+    quotes = []
+    for label in ref.paragraphs:
+        p = by_label[label]
+        quotes.append({"label": label, "href": f"{href}#p{label}", "text": excerpt(p.text), "marking": p.marking,
+                       "marking_meaning": portion_meaning(p.marking) if p.marking else None})
+    return {"cable": ref.cable, "date": (c.created or "")[:10], "text": _ref_text(ref), "href": href, "quotes": quotes}
+
+
+def _ref_text(ref: ParaRef) -> str:
+    """The editor's reference, kept from wrapping between the cable id and its first paragraph."""
+    return ref.text.replace(f"{ref.cable} ", f"{ref.cable}\u00a0", 1)
 
 
 def thread_context(site: Site, t: Thread) -> dict:
+    """A thread page: its summary, its timeline, and each link with the paragraphs it joins quoted."""
     root = "../../"
     link = linker(site.cables, root)
     ctx = base(site, root, t.title, f"threads/{t.slug}/", t.title)
@@ -297,9 +310,10 @@ def thread_context(site: Site, t: Thread) -> dict:
     ctx.update({
         "thread": {"title": t.title, "summary": markdown(t.summary, link)},
         "timeline": timeline(site, t, root),
-        "links": [{"relation": lk.relation, "words": RELATIONS[lk.relation][0],
-                   "note": markdown(lk.note, link), "earlier": para_quotes(site, lk.source, root),
-                   "later": para_quotes(site, lk.target, root), "id": f"link-{k + 1}"}
+        "links": [{"relation": lk.relation, "title": RELATION_TITLES[lk.relation],
+                   "words": RELATIONS[lk.relation][0], "note": markdown(lk.note, link),
+                   "earlier": para_quotes(site, lk.source, root), "later": para_quotes(site, lk.target, root),
+                   "id": f"link-{k + 1}"}
                   for k, lk in enumerate(t.links)],
     })
     return ctx
@@ -351,7 +365,7 @@ def timeline(site: Site, t: Thread, root: str) -> dict:
         href = (f"{root}cables/{e.ref.cable}/" + (f"#p{e.ref.paragraphs[0]}" if e.ref.paragraphs else "")
                 if e.ref else None)
         items.append({"kind": "event", "day": d0, **_span(d0, _day(e.end) if e.end else None), "label": e.label,
-                      "href": href, "ref": e.ref.text if e.ref else None})
+                      "href": href, "ref": _ref_text(e.ref) if e.ref else None})
     items += [{"kind": "cable", "day": d, **_span(d, None), "id": c, "href": f"{root}cables/{c}/",
                "label": "; ".join(says[c])} for c, d in sent.items()]
     items.sort(key=lambda i: (i["day"], i["kind"] == "cable"))  # stable: the editor's order within a day
@@ -362,11 +376,11 @@ def timeline(site: Site, t: Thread, root: str) -> dict:
     for full, run in groupby(_months_between(items[0]["day"], items[-1]["day"]), key=lambda ym: ym in by_month):
         run = list(run)
         if full:
-            months += [{"month": _month_view(*ym), "items": by_month[ym]} for ym in run]
+            months += [{"month": _month_view(*ym), "items": by_month[ym], "gap": None} for ym in run]
         else:  # the year once, at the end, unless the gap spans a new year
             a, b = run[0], run[-1]
-            months.append({"gap": {"start": _month_view(*a, year=a == b or a[0] != b[0]),
-                                   "end": _month_view(*b) if b != a else None}})
+            months.append({"month": None, "items": [], "gap": {
+                "start": _month_view(*a, year=a == b or a[0] != b[0]), "end": _month_view(*b) if b != a else None}})
     return {"months": months}
 
 

@@ -9,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+SOURCES_PROSE = DATA / "sources.md"
+"""Where the tables' values come from, as prose with links, for the About page."""
 
 PRECEDENCE_CODES = {"Z": "FLASH", "O": "IMMEDIATE", "P": "PRIORITY", "R": "ROUTINE"}
 """First letter of a DTG or relay line, and the precedence it stands for."""

@@ -55,7 +55,8 @@ function restoreForm() {
   form.elements.sort.value = params.get("sort") || "";
   for (const box of form.querySelectorAll("input[type=checkbox]")) {
     box.checked = params.getAll(box.name).includes(box.value);
-    if (box.checked) box.closest("details").open = true; // show what narrows the results
+    // show what narrows the results: the group and the folded filters around it
+    for (let d = box.closest("details"); box.checked && d; d = d.parentElement.closest("details")) d.open = true;
   }
 }
 
@@ -136,8 +137,11 @@ function cableItem(data, place) {
 function otherItem(data, place) {
   const href = place.anchor ? `${data.url}#${place.anchor.id}` : data.url;
   const kind = (data.filters.type || [""])[0];
-  const where = place.anchor ? `: ${targetLabel(place.anchor)}` : "";
-  return el("li", { class: "result" }, el("h3", {}, el("a", { href }, data.meta.title || data.url)),
+  // An entry of the people, organisations or glossary is titled by its name, its page named beside it.
+  const entry = place.anchor && place.anchor.element === "dt";
+  const where = place.anchor && !entry ? `: ${targetLabel(place.anchor)}` : entry ? ` (${data.meta.title})` : "";
+  const title = entry ? place.anchor.text : data.meta.title || data.url;
+  return el("li", { class: "result" }, el("h3", {}, el("a", { href }, title)),
     el("p", { class: "result-meta" }, `${kind}${where}`), excerpt(data, place.hits));
 }
 
