@@ -447,29 +447,28 @@ def cable_page_context(site: Site, cable, joined, cable_link) -> dict:
 
 # --- what the linked collection adds to a cable page ----------------------------------------------
 
-def para_span(labels) -> str:
-    """Paragraph labels as a reader writes them: ¶1-2 for a run, ¶3, ¶5 otherwise."""
+def para_span(labels, href) -> list[dict]:
+    """Paragraph labels as a reader writes them, each end linked: ", ¶1-2" for a run, ", ¶3, ¶5" otherwise."""
     labels = list(labels)
     if len(labels) > 1 and all(lb.isdigit() for lb in labels):
         nums = [int(lb) for lb in labels]
         if nums == list(range(nums[0], nums[0] + len(nums))):
-            return f"\u00b6{nums[0]}-{nums[-1]}"
-    return ", ".join(f"\u00b6{lb}" for lb in labels)
+            return [{"sep": ", ", "text": f"\u00b6{labels[0]}", "href": href(labels[0])},
+                    {"sep": "-", "text": labels[-1], "href": href(labels[-1])}]
+    return [{"sep": ", ", "text": f"\u00b6{lb}", "href": href(lb)} for lb in labels]
 
 
 def cable_extras(site: Site, cid: str, root: str) -> dict:
     """Threads, margin notes, cited-by links and automatic suggestions for one cable page."""
-    def ref_links(ref: ParaRef) -> list[dict]:
-        return [{"label": p, "href": f"{root}cables/{ref.cable}/#p{p}"} for p in ref.paragraphs]
-
     margins = {}
     for label in site.cables[cid].labels:
         notes = site.margins.get((cid, label), [])
         if notes:
             margins[label] = [{"words": n["words"][:1].upper() + n["words"][1:], "cable": n["ref"].cable,
-                               "href": ref_links(n["ref"])[0]["href"] if n["ref"].paragraphs
-                               else f"{root}cables/{n['ref'].cable}/",
-                               "where": para_span(n["ref"].paragraphs), "thread": f"{root}threads/{n['thread']}/"}
+                               "href": f"{root}cables/{n['ref'].cable}/",
+                               "paras": para_span(n["ref"].paragraphs,
+                                                  lambda lb, c=n["ref"].cable: f"{root}cables/{c}/#p{lb}"),
+                               "thread": f"{root}threads/{n['thread']}/"}
                               for n in notes]
     threads = []
     for entry in site.in_threads.get(cid, []):

@@ -178,6 +178,7 @@ def page_frame(site: dict, root: str, path: str, title: str, description: str, o
     if url:
         og.append(("og:url", url))
     return {"root": root, "site": site, "title": title, "description": description, "canonical": url,
+            "head_title": title if title == site["title"] else f"{title} · {site['title']}",
             "og": og, "feeds": [{"title": f"{site['title']}: cables", "href": f"{root}feed.xml"}],
             "assets": asset_urls(root), "csp_script": ""}
 
@@ -318,7 +319,8 @@ def head_view(cable: Cable, content: Content, url: str) -> dict:
     released = long_date(cable.released) if cable.released and re.match(r"\d{4}-\d{2}-\d{2}", cable.released) else None
     return {"title": heading.title(cable, to), "dateline": heading.dateline(cable),
             "class_line": heading.class_line(cable), "released": released,
-            "kb": max(1, round(len(cable.source.data) / 1024)), "address": url}
+            "kb": max(1, round(len(cable.source.data) / 1024)), "address": url,
+            "has_header": bool(cable.header)}
 
 
 def headnote_view(text: str, link_cable) -> dict:

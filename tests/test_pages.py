@@ -124,11 +124,13 @@ def test_page_content_of_3239(seed_site):
     assert "released by WikiLeaks, not declassified" in page
     assert "2007-05-15 03:01 UTC" in page and "2007-05-15 11:01 (UTC+08:00, Asia/Shanghai)" in page
     assert "foreign government information" in page
-    assert "<details class=\"header-decoded\" data-pagefind-ignore>" in page
-    assert "DE = from RUEHBJ (AMEMBASSY BEIJING), message 3239, section 1, sent on day 135 (May 15) at 03:01Z" in page
-    assert "RUEHC = DEPT OF STATE WASHINGTON DC" in page
+    # the decoded header sits beside the original text, one link away from the record
+    source = (seed_site[0] / "cables" / "07BEIJING3239" / "source.html").read_text()
+    assert '<details class="header-decoded" id="header" open>' in source and 'href="source.html#header"' in page
+    assert "DE = from RUEHBJ (AMEMBASSY BEIJING), message 3239, section 1, sent on day 135 (May 15) at 03:01Z" in source
+    assert "RUEHC = DEPT OF STATE WASHINGTON DC" in source
     assert 'title="Sensitive But Unclassified">(SBU)</abbr>' in page
-    assert '<span class="pb" title="BEIJING 00003239 002 OF 004">page 2 of 4</span>' in page
+    assert '<span class="pb" title="BEIJING 00003239 002 OF 004"><span>page 2 of 4</span></span>' in page
     assert 'United States<span class="sic"' not in page and 'Statesand <span class="sic" title="so written in the original">[sic]</span>' in page
     assert '<abbr title="Office of the Coordinator for Reconstruction and Stabilization">S/CRS</abbr>' in page
     assert page.count('<abbr title="Office of the Coordinator for Reconstruction and Stabilization">') == 1
@@ -136,7 +138,33 @@ def test_page_content_of_3239(seed_site):
     assert '<a class="nref" id="rn1" href="#n1"' in page and '<li id="n1">' in page
     assert 'href="../../cables/07BEIJING6872/#p1"' in page  # a note's cable mention links to the paragraph
     assert '<meta name="citation_title" content="S/CRS AMBASSADOR HERBST CONSULTATIONS IN BEIJING">' in page
-    assert "@misc{cable07BEIJING3239p3," in page  # cite ¶3
+    # one citation widget for every paragraph; without JavaScript each paragraph's short note is in one list
+    assert page.count('id="cite-widget"') == 1 and "<details class=\"cite-para\"" not in page
+    assert '<a class="pc" href="#c3" aria-label="Cite ¶3">cite</a>' in page
+    assert '<li id="c3"><a href="#p3">Embassy Beijing, cable 07BEIJING3239, ¶3.</a></li>' in page
+
+
+def test_standard_heading_of_3239(seed_site):
+    """The FRUS-style heading: title from origin and addressee, the subject, dateline, one marking line."""
+    page = (seed_site[0] / "cables" / "07BEIJING3239" / "index.html").read_text()
+    head = re.search(r'<header class="cable-head">(.*?)</header>', page, re.S).group(1)
+    assert '<h1 id="cable-title" data-pagefind-ignore data-pagefind-sort="oldest:2007-05-15">Telegram From the ' \
+           'Embassy in Beijing to the Department of State</h1>' in head
+    assert "S/CRS AMBASSADOR HERBST CONSULTATIONS IN BEIJING</p>" in head
+    assert '<time datetime="2007-05-15T03:01:00Z">Beijing, May 15, 2007, 0301Z</time>' in head
+    assert '<p class="class-line" data-pagefind-ignore>Confidential; Immediate</p>' in head
+    assert 'href="07BEIJING3239.txt" download>file (13 KB)</a>' in head
+
+
+def test_quiet_apparatus_of_3239(seed_site):
+    """Each person, organisation and term is marked once in the text; note markers sit against the word."""
+    page = (seed_site[0] / "cables" / "07BEIJING3239" / "index.html").read_text()
+    text = re.search(r'<section class="text".*?</section>', page, re.S).group(0)
+    for href in ("../../people/#herbst-john", "../../organizations/#s-crs", "../../people/#yang-yi"):
+        assert text.count(f'href="{href}"') == 1, href
+    assert 'in the near future<a class="nref" id="rn3" href="#n3">3</a>. He' in text
+    assert "Copy link" not in page and "@misc" not in page  # no per-paragraph blocks left on the page
+    assert not re.search(r"[\w-]+/[\w-]+@[0-9a-f]{7}", page)  # no repo@commit provenance strings for readers
 
 
 def test_citation_files(seed_site):

@@ -80,10 +80,10 @@ def test_corpus_cited_by(corpus_site):
     "B. BEIJING 1454", an item after a blank line that the shared table's first pass missed), citing 26."""
     links, cited = 0, 0
     for page in (corpus_site / "cables").glob("*/index.html"):
-        m = re.search(r"<dt>Cited by</dt><dd><ul class=\"refs\">(.*?)</ul>", page.read_text())
+        m = re.search(r"<dt>Cited by</dt><dd>(.*?)</dd>", page.read_text())
         if m:
             cited += 1
-            links += m.group(1).count("<li>")
+            links += m.group(1).count("<a ")
     assert (links, cited) == (27, 26)
     moscow = (corpus_site / "cables" / "09VLADIVOSTOK5" / "index.html").read_text()
     assert 'href="../../cables/09MOSCOW2366/#ref-1"' in moscow
@@ -93,7 +93,7 @@ def test_corpus_cited_by(corpus_site):
 
 def test_reference_outside_the_collection_is_unlinked(corpus_site):
     page = (corpus_site / "cables" / "07BEIJING1668" / "index.html").read_text()
-    assert '<li id="ref-1">BEIJING 1063 AND PREVIOUS <span class="muted">(<span class="id">07BEIJING1063</span>' in page
+    assert '<li id="ref-1">BEIJING 1063 AND PREVIOUS <span class="muted">(not in this edition)</span>' in page
 
 
 def test_corpus_indexes(corpus_site):
@@ -116,8 +116,9 @@ THREAD = [("07BEIJING3239", ["1", "7", "13"], "07BEIJING6872", ["1", "2"]),
 
 
 def margin_links(page: str, label: str) -> list[str]:
-    m = re.search(rf'<div class="para[^"]*" id="p{label}">.*?<aside class="margin"[^>]*>(.*?)</aside>', page, re.S)
-    return re.findall(r'href="([^"]+)"', m.group(1)) if m else []
+    """The links of the thread cross-references of one paragraph (sentences after its text)."""
+    m = re.search(rf'<div class="para" id="p{label}">(.*?)</div>', page, re.S)
+    return [h for x in re.findall(r'<p class="xref">(.*?)</p>', m.group(1)) for h in re.findall(r'href="([^"]+)"', x)] if m else []
 
 
 @pytest.mark.parametrize("earlier,eparas,later,lparas", THREAD)
@@ -140,11 +141,17 @@ def test_thread_links_resolve_both_ways(seed_site, earlier, eparas, later, lpara
 def test_margin_wording(seed_site):
     a = (seed_site / "cables" / "07BEIJING3239" / "index.html").read_text()
     b = (seed_site / "cables" / "07BEIJING6872" / "index.html").read_text()
-    assert re.search(r'followed up in <a href="../../cables/07BEIJING6872/"><span class="id">07BEIJING6872</span></a> '
-                     r'<a href="../../cables/07BEIJING6872/#p2">¶2</a>', a)
-    assert re.search(r'follows up <a href="../../cables/07BEIJING3239/"><span class="id">07BEIJING3239</span></a>'
-                     r'( <a [^>]+>¶\d+</a>)* <a href="../../cables/07BEIJING3239/#p11">¶11</a>', b)
-    assert 'Next: <a href="../../cables/07BEIJING6872/">' in a and 'Previous: <a href="../../cables/07BEIJING3239/">' in b
+    """Cross-references read as sentences: "Followed up in 07BEIJING6872, ¶2 (the thread)." with runs as ¶1-2."""
+    assert re.search(r'<p class="xref">Followed up in <a href="../../cables/07BEIJING6872/"><span class="id">07BEIJING6872'
+                     r'</span></a>, <a href="../../cables/07BEIJING6872/#p2">¶2</a> \(<a href="../../threads/'
+                     r'scrs-beijing-2007/">the thread</a>\).</p>', a)
+    assert re.search(r'<p class="xref">Outcome in <a href="../../cables/07BEIJING6872/"><span class="id">07BEIJING6872'
+                     r'</span></a>, <a href="../../cables/07BEIJING6872/#p1">¶1</a>-<a href="../../cables/07BEIJING6872/'
+                     r'#p2">2</a> ', a)
+    assert re.search(r'<p class="xref">Follows up <a href="../../cables/07BEIJING3239/"><span class="id">07BEIJING3239'
+                     r'</span></a>(, <a [^>]+>¶\d+</a>)*, <a href="../../cables/07BEIJING3239/#p11">¶11</a>', b)
+    assert ('; followed by <a href="../../cables/07BEIJING6872/">' in a
+            and '; after <a href="../../cables/07BEIJING3239/">' in b)
 
 
 def test_thread_page_timeline(seed_site):
@@ -156,7 +163,10 @@ def test_thread_page_timeline(seed_site):
 
 def test_home_page_order(seed_site):
     page = (seed_site / "index.html").read_text()
-    assert page.index('id="home-threads"') < page.index('id="home-cables"') < page.index('id="home-ways"')
+    assert page.index('id="home-cables"') < page.index('id="home-threads"') < page.index('id="home-ways"')
+    # the edition's title once: the page's heading, not also the header's
+    assert page.count("Beijing and S/CRS, 2007: A Documentary Edition of Two Cables</") == 2  # <title> and <h1>
+    assert 'class="site-title"' not in page
     for path in ("about/index.html", "how-to-read/index.html"):
         assert (seed_site / path).exists()
     walk = (seed_site / "how-to-read" / "index.html").read_text()
