@@ -130,7 +130,7 @@ def test_page_content_of_3239(seed_site):
     assert "DE = from RUEHBJ (AMEMBASSY BEIJING), message 3239, section 1, sent on day 135 (May 15) at 03:01Z" in source
     assert "RUEHC = DEPT OF STATE WASHINGTON DC" in source
     assert 'title="Sensitive But Unclassified">(SBU)</abbr>' in page
-    assert '<span class="pb" title="BEIJING 00003239 002 OF 004"><span>page 2 of 4</span></span>' in page
+    assert '<span class="pb" title="BEIJING 00003239 002 OF 004"><span>page 2<span class="of"> of 4</span></span></span>' in page
     assert 'United States<span class="sic"' not in page and 'Statesand <span class="sic" title="so written in the original">[sic]</span>' in page
     assert '<abbr title="Office of the Coordinator for Reconstruction and Stabilization">S/CRS</abbr>' in page
     assert page.count('<abbr title="Office of the Coordinator for Reconstruction and Stabilization">') == 1

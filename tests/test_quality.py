@@ -223,14 +223,16 @@ def visible_focusables(page) -> list[str]:
     return page.evaluate("""sel => [...document.querySelectorAll(sel)]
         .filter(el => !el.disabled && !el.closest('[hidden], [inert]') && el.getClientRects().length
                       && getComputedStyle(el).visibility !== 'hidden'
-                      && (!el.closest('details:not([open])') || el.matches('details > summary')))
+                      && (!el.closest('details:not([open])') || (el.matches('details > summary')
+                          && !el.parentElement.parentElement.closest('details:not([open])'))))
         .map(el => el.outerHTML.slice(0, 120))""", FOCUSABLE)
 
 
 FOCUS_STATE = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
-  const r = el.getBoundingClientRect();
+  // The first line box: a link that wraps has a bounding box whose corner lies on other words.
+  const r = el.getClientRects()[0] || el.getBoundingClientRect();
   const x = Math.min(Math.max(r.left + Math.min(r.width, 8) / 2, 0), innerWidth - 1);
   const y = Math.min(Math.max(r.top + Math.min(r.height, 8) / 2, 0), innerHeight - 1);
   const top = document.elementFromPoint(x, y);
