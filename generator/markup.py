@@ -46,11 +46,14 @@ def render_inline(text: str, link_cable=None) -> str:
     return html
 
 
-def split_lead(text: str, at_least: int = 160) -> tuple[str, str]:
+def split_lead(text: str, at_least: int = 120, at_most: int = 240) -> tuple[str, str]:
     """Cut editorial Markdown after its first sentences (at least `at_least` characters, never past the first
-    paragraph), outside any link or parenthesis: the part a page shows at once, and the rest."""
+    paragraph), outside any link or parenthesis: the part a page shows at once, and the rest. A first sentence
+    longer than `at_most` is cut at its last comma, colon or semicolon before that, with an ellipsis on both
+    sides of the cut."""
     depth = 0
     end = len(text)
+    clause = None
     k = 0
     while k < len(text):
         ch = text[k]
@@ -64,7 +67,11 @@ def split_lead(text: str, at_least: int = 160) -> tuple[str, str]:
         elif ch == "." and depth == 0 and k >= at_least and _sentence_end(text, k):
             end = k + 1
             break
+        elif ch in ",:;" and depth == 0 and at_least // 2 <= k < at_most and text[k + 1:k + 2].isspace():
+            clause = k
         k += 1
+    if end > at_most and clause is not None:
+        return text[:clause + 1].strip() + " \u2026", "\u2026 " + text[clause + 1:].strip()
     return text[:end].strip(), text[end:].strip()
 
 
