@@ -234,7 +234,7 @@ def test_every_build_ends_with_one_line(tmp_path):
     assert re.fullmatch(rf"nothing changed since the last build: 25 pages from 2 cables, checked in \d+\.\d+ s: "
                         rf"0 errors, 0 warnings -> {out}/", closing_of(r)), r.stderr
     note = content / "annotations" / "07BEIJING3239.yaml"
-    note.write_text(note.read_text().replace("John E. Herbst was", "John E. Herbst (EDITED) was", 1))
+    note.write_text(note.read_text().replace("John E. Herbst,", "John E. Herbst (EDITED),", 1))
     r = build()
     assert re.fullmatch(rf"built 25 pages from 2 cables in \d+\.\d+ s, making again only the \d+ files? of the edited "
                         rf"notes: 0 errors, 0 warnings -> {out}/", closing_of(r)), r.stderr

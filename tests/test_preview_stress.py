@@ -74,8 +74,8 @@ class Content:
         mark = f"EDIT{self.next()}X"
         text = self.valid[name].decode("utf-8")
         old = self.marks.get(cid)
-        text = text.replace(f"Telegram {old} from", "Telegram from", 1) if old else text
-        self.valid[name] = text.replace("Telegram from", f"Telegram {mark} from", 1).encode("utf-8")
+        text = text.replace(f"The cable {old} reports", "The cable reports", 1) if old else text
+        self.valid[name] = text.replace("The cable reports", f"The cable {mark} reports", 1).encode("utf-8")
         self.marks[cid] = mark
         self.write(name, self.valid[name])
         self.broken.discard(name)

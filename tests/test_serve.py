@@ -139,10 +139,10 @@ def test_edit_rebuild_reload_and_failed_rebuild(preview):
     ann = content / "annotations" / "07BEIJING3239.yaml"
     page = f"{base}/cables/07BEIJING3239/"
     original = ann.read_text()
-    assert "Telegram from Embassy Beijing to" in original
+    assert "The cable reports the consultations" in original
     try:
         in_thread(reload_after(base, lambda: ann.write_text(
-            original.replace("Telegram from Embassy Beijing to", "Telegram from Embassy Beijing EDITED to"))))
+            original.replace("The cable reports the consultations", "The cable reports the EDITED consultations"))))
         first = fetch(page)[2].decode()
         assert "EDITED" in first and "preview-problems" not in first
 
@@ -213,7 +213,7 @@ def test_serve_leaves_a_built_site_as_it_was(tmp_path):
         preview.wait_until_up()
         note = content / "annotations" / "07BEIJING3239.yaml"
         before = preview.changes()
-        note.write_text(note.read_text(encoding="utf-8").replace("Telegram from", "PREVIEWED Telegram from", 1),
+        note.write_text(note.read_text(encoding="utf-8").replace("The cable reports", "PREVIEWED The cable reports", 1),
                         encoding="utf-8")
         preview.settle(before)
         assert b"PREVIEWED" in get(preview.port, "/cables/07BEIJING3239/")[2]

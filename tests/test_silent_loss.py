@@ -369,7 +369,7 @@ def test_an_editorial_file_in_utf16_is_read(content):
     path.write_bytes(text.encode("utf-16"))
     c, problems = loaded(content)
     assert problems == []
-    assert c.annotations["07BEIJING6872"].headnote.startswith("Telegram from Embassy Beijing")
+    assert c.annotations["07BEIJING6872"].headnote.startswith("The cable reports the Reconstruction")
 
 
 # --- YAML errors point at the fault ------------------------------------------------------------------------
