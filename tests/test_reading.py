@@ -115,10 +115,10 @@ def test_two_families_one_scale_nothing_small(browser, served, kind):
             const s = getComputedStyle(el);
             if (s.visibility === 'hidden' || s.opacity === '0') continue;
             families.add(s.fontFamily.split(',')[0].trim());
-            chars[s.fontSize] = (chars[s.fontSize] || 0) + n.textContent.trim().length;
+            if (el.closest('main')) chars[s.fontSize] = (chars[s.fontSize] || 0) + n.textContent.trim().length;
             if (parseFloat(s.fontSize) < 12) small.push(el.tagName + ': ' + n.textContent.trim().slice(0, 30) + ' ' + s.fontSize);
           }
-          // the body text: the size that most of the page's characters are set in
+          // the body text: the size that most of the characters of the page's main part are set in
           const body = parseFloat(Object.entries(chars).sort((a, b) => b[1] - a[1])[0][0]);
           return {families: [...families], small, body};
         }""")

@@ -57,8 +57,8 @@ def test_boilerplate_is_marked_out_of_the_index(served):
     base, out = served
     page = (out / "cables" / "07BEIJING3239" / "index.html").read_text()
     body = page.split("data-pagefind-body", 1)[1]
-    for marker in ('class="meta"', 'class="header-decoded"', 'class="cite"', 'class="source"', 'class="para-head"',
-                   'class="cite-para"', 'class="legend"', 'class="threads"'):
+    for marker in ('class="record"', 'class="cite"', 'class="dateline"', 'class="class-line"', 'class="source-note"',
+                   'class="in-thread"'):
         assert re.search(marker + r'[^>]*data-pagefind-ignore', body), marker
     assert "data-pagefind-body" not in (out / "index.html").read_text()  # home, indexes, 404: not indexed
     assert "data-pagefind-body" not in (out / "tags" / "index.html").read_text()
@@ -78,6 +78,7 @@ def test_search_workshop_filter_and_follow_a_result(page, served):
     assert first.locator("mark").count() >= 1 and "orkshop" in first.locator("mark").first.inner_text()
     assert page.locator("#other-results .result").count() >= 1  # the thread and the entries that say it
 
+    page.click("summary:has-text('Filters')")  # folded, so that the results come first
     page.click("summary:has-text('TAGS')")
     page.check("input[name=tag][value=KCRS]")
     expect(page.locator("#other-results")).to_be_hidden()
@@ -185,3 +186,31 @@ def test_undated_cables_keep_a_place_in_date_order(seed_3239):
     undated = dataclasses.replace(seed_3239, created=None)
     keys = cable_context(undated, Joined(), content, lambda *a: None, "../../")["search"]
     assert (keys["newest"], keys["oldest"], keys["year"], keys["date"]) == ("0000-00-00", "9999-99-99", None, None)
+
+
+def test_note_numbers_and_paragraph_controls_are_not_indexed_as_words(page, served):
+    base, out = served
+    page.goto(f"{base}/search/?q=Herbst")
+    page.wait_for_selector("#cable-results .result")
+    content = page.evaluate("""async () => {
+        const pf = await import(document.getElementById('search-form').dataset.pagefind);
+        const found = await pf.search('Herbst');
+        const datas = await Promise.all(found.results.map(r => r.data()));
+        return datas.filter(d => d.url.includes('07BEIJING3239')).map(d => d.content)[0];
+    }""")
+    # "Ambassador John Herbst¹ told": the marker is not a word of the text, nor are ¶1, "cite" or "↩ ¶1"
+    assert "Ambassador John Herbst told officials" in content, content[:300]
+    assert "China has the capability" in content
+    for apparatus in ("¶1 ", "cite China", "(C) China", "↩"):  # paragraph number, cite control, marking, back link
+        assert apparatus not in content, apparatus
+    assert "Telegram From the Embassy" not in content  # the standard heading is the page's, not the cable's
+
+
+def test_an_entry_found_by_search_is_titled_by_its_name(page, served):
+    base, out = served
+    page.goto(f"{base}/search/?q=Herbst")
+    page.wait_for_selector("#other-results .result")
+    titles = [t.strip() for t in page.locator("#other-results .result h3").all_inner_texts()]
+    assert "John E. Herbst" in titles, titles
+    meta = page.locator("#other-results .result", has_text="John E. Herbst").first.locator(".result-meta").inner_text()
+    assert meta.startswith("Person") and "(People)" in meta
