@@ -135,21 +135,14 @@ def json_ld(site: Site, c) -> dict:
         doc["url"] = doc["@id"] = url_for(settings, files["page"], "")
         doc["isPartOf"]["url"] = settings["base_url"] + "/"
     if c.created:
-        doc["dateCreated"] = doc["dateSent"] = c.created
+        doc["dateCreated"] = c.created
     if c.origin:
-        doc["creator"] = doc["sender"] = {"@type": "GovernmentOrganization", "name": c.origin}
+        doc["creator"] = {"@type": "GovernmentOrganization", "name": c.origin}
     if c.to:
         doc["recipient"] = [{"@type": "GovernmentOrganization", "name": origin_from_station(r.name) or r.name}
                             for r in c.to]
     marks = [("classification", c.classification)] + [("caveat", cv) for cv in c.caveats]
     doc["additionalProperty"] = [{"@type": "PropertyValue", "name": n, "value": v} for n, v in marks if v]
-    about = []
-    for t in tag_rows(c, site.content):
-        term = {"@type": "DefinedTerm", "termCode": t["code"], "inDefinedTermSet": "TAGS (Traffic Analysis by "
-                "Geography and Subject)"}
-        if t["definition"]:
-            term["name"] = t["definition"]
-        about.append(term)
-    if about:
-        doc["about"] = about
+    if c.tags:
+        doc["keywords"] = list(c.tags)  # the TAGS codes; their definitions are in the cable's JSON record
     return doc

@@ -440,22 +440,22 @@ def cable_page_context(site: Site, cable, joined, cable_link) -> dict:
     for p in ctx["paragraphs"]:
         p["xrefs"] = ctx["margins"].get(p["label"], [])
     ctx["json_ld"] = data.json_ld(site, cable)
-    ctx["feeds"] = ctx["feeds"] + [{"title": f"Thread: {t['title']}", "href": t["href"] + "feed.xml"}
-                                   for t in ctx["threads"]]
     return ctx
 
 
 # --- what the linked collection adds to a cable page ----------------------------------------------
 
-def para_span(labels, href) -> list[dict]:
-    """Paragraph labels as a reader writes them, each end linked: ", ¶1-2" for a run, ", ¶3, ¶5" otherwise."""
+def para_span(labels, cable: str, href) -> list[dict]:
+    """Paragraphs of a cable as a reader writes them, each end linked: "07BEIJING6872, ¶1-2" for a run,
+    "07BEIJING6872, ¶3, ¶5" otherwise."""
     labels = list(labels)
     if len(labels) > 1 and all(lb.isdigit() for lb in labels):
         nums = [int(lb) for lb in labels]
         if nums == list(range(nums[0], nums[0] + len(nums))):
-            return [{"sep": ", ", "text": f"\u00b6{labels[0]}", "href": href(labels[0])},
+            return [{"sep": "", "text": f"{cable}, \u00b6{labels[0]}", "href": href(labels[0])},
                     {"sep": "-", "text": labels[-1], "href": href(labels[-1])}]
-    return [{"sep": ", ", "text": f"\u00b6{lb}", "href": href(lb)} for lb in labels]
+    return [{"sep": ", " if k else "", "text": f"{cable}, \u00b6{lb}" if not k else f"\u00b6{lb}", "href": href(lb)}
+            for k, lb in enumerate(labels)]
 
 
 def cable_extras(site: Site, cid: str, root: str) -> dict:
@@ -466,7 +466,7 @@ def cable_extras(site: Site, cid: str, root: str) -> dict:
         if notes:
             margins[label] = [{"words": n["words"][:1].upper() + n["words"][1:], "cable": n["ref"].cable,
                                "href": f"{root}cables/{n['ref'].cable}/",
-                               "paras": para_span(n["ref"].paragraphs,
+                               "paras": para_span(n["ref"].paragraphs, n["ref"].cable,
                                                   lambda lb, c=n["ref"].cable: f"{root}cables/{c}/#p{lb}"),
                                "thread": f"{root}threads/{n['thread']}/"}
                               for n in notes]

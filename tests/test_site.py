@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.content import RELATION_TITLES, RELATIONS
 from generator.errors import Problems
 from generator.site import build
 
@@ -141,24 +142,79 @@ def test_thread_links_resolve_both_ways(seed_site, earlier, eparas, later, lpara
 def test_margin_wording(seed_site):
     a = (seed_site / "cables" / "07BEIJING3239" / "index.html").read_text()
     b = (seed_site / "cables" / "07BEIJING6872" / "index.html").read_text()
-    """Cross-references read as sentences: "Followed up in 07BEIJING6872, ¶2 (the thread)." with runs as ¶1-2."""
-    assert re.search(r'<p class="xref">Followed up in <a href="../../cables/07BEIJING6872/"><span class="id">07BEIJING6872'
-                     r'</span></a>, <a href="../../cables/07BEIJING6872/#p2">¶2</a> \(<a href="../../threads/'
-                     r'scrs-beijing-2007/">the thread</a>\).</p>', a)
-    assert re.search(r'<p class="xref">Outcome in <a href="../../cables/07BEIJING6872/"><span class="id">07BEIJING6872'
-                     r'</span></a>, <a href="../../cables/07BEIJING6872/#p1">¶1</a>-<a href="../../cables/07BEIJING6872/'
-                     r'#p2">2</a> ', a)
-    assert re.search(r'<p class="xref">Follows up <a href="../../cables/07BEIJING3239/"><span class="id">07BEIJING3239'
-                     r'</span></a>(, <a [^>]+>¶\d+</a>)*, <a href="../../cables/07BEIJING3239/#p11">¶11</a>', b)
+    """Cross-references read as sentences: "Followed up in 07BEIJING6872, ¶2." with runs as ¶1-2."""
+    assert ('<p class="xref">Followed up in <a href="../../cables/07BEIJING6872/#p2">07BEIJING6872, ¶2</a>.</p>'
+            in a)
+    assert ('<p class="xref">Outcome in <a href="../../cables/07BEIJING6872/#p1">07BEIJING6872, ¶1</a>-'
+            '<a href="../../cables/07BEIJING6872/#p2">2</a>.</p>' in a)
+    assert '<p class="xref">Follows up <a href="../../cables/07BEIJING3239/#p11">07BEIJING3239, ¶11</a>.</p>' in b
+    assert ('<p class="xref">Echoes <a href="../../cables/07BEIJING3239/#p2">07BEIJING3239, ¶2</a>, '
+            '<a href="../../cables/07BEIJING3239/#p7">¶7</a>.</p>' in b)
     assert ('; followed by <a href="../../cables/07BEIJING6872/">' in a
             and '; after <a href="../../cables/07BEIJING3239/">' in b)
 
 
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", "", html).replace("\u00a0", " ").split())
+
+
+def thread_page(site: Path) -> str:
+    return (site / "threads" / "scrs-beijing-2007" / "index.html").read_text()
+
+
 def test_thread_page_timeline(seed_site):
-    page = (seed_site / "threads" / "scrs-beijing-2007" / "index.html").read_text()
-    assert '<svg viewBox="0 0 760 200" role="img" aria-labelledby="timeline-desc"' in page
-    assert page.count('<circle class="event"') == 6 and page.count('<rect class="cable-mark"') == 2
-    assert "2007-10-24 to 2007-10-25</span>: Reconstruction and Stabilization Workshop in Beijing" in page
+    """Labelled events and the two cables, in date order, month by month on one axis, in HTML (no SVG text)."""
+    page = thread_page(seed_site)
+    tl = page[page.index('<ol class="tl">'):page.index('<h2 id="links-title">')]
+    assert "<svg" not in page
+    items = re.findall(r'<li class="tl-(event|cable)">(.*?)</li>', tl)
+    assert [(kind, text_of(html)) for kind, html in items] == [
+        ("event", "27–28 S/CRS consultations in Beijing (07BEIJING3239 ¶1)"),
+        ("event", "27 Roundtable at the Foundation for International Strategic Studies (07BEIJING3239 ¶3)"),
+        ("event", "27 Working dinner with Rear Admiral Yang Yi, who suggests a workshop (07BEIJING3239 ¶7)"),
+        ("cable", "15 Cable 07BEIJING3239: Embassy Beijing reports the consultations"),
+        ("event", "24–25 Reconstruction and Stabilization Workshop in Beijing (07BEIJING6872 ¶2)"),
+        ("cable", "29 Cable 07BEIJING6872: Embassy Beijing reports the workshop")]
+    months = re.findall(r'<p class="tl-mo">(.*?)</p>', tl)
+    assert months == ['<time datetime="2007-04">April 2007</time>', '<time datetime="2007-05">May 2007</time>',
+                      '<time datetime="2007-06">June</time>–<time datetime="2007-09">September 2007</time> '
+                      '<span class="muted">(no events)</span>', '<time datetime="2007-10">October 2007</time>']
+    for cid, day in (("07BEIJING3239", "2007-05-15"), ("07BEIJING6872", "2007-10-29")):
+        assert re.search(rf'<li class="tl-cable"><span class="tl-d"><time datetime="{day}">\d+</time></span> '
+                         rf'<span><b>Cable</b> <a href="../../cables/{cid}/"><span class="id">{cid}</span></a>', tl)
+    assert ('<time datetime="2007-10-24">24</time>–<time datetime="2007-10-25">25</time>' in tl
+            and 'href="../../cables/07BEIJING6872/#p2">07BEIJING6872\u00a0¶2</a>' in tl)
+
+
+def test_thread_links_are_titled_in_plain_words(seed_site):
+    page = thread_page(seed_site)
+    assert re.findall(r'<h3 id="link-\d+-title">([^<]+)</h3>', page) == [
+        "The proposal and its outcome", "The matter and its follow-up", "The words and their echo",
+        "The matter and its follow-up", "The words and their echo"]
+    assert ('<a href="../../cables/07BEIJING3239/">07BEIJING3239\u00a0¶1, ¶7, ¶13</a>: outcome in '
+            '<a href="../../cables/07BEIJING6872/">07BEIJING6872\u00a0¶1-2</a>') in page
+    assert "proposal-outcome" not in page and "Proposal-Outcome" not in page
+
+
+def test_every_relation_has_a_title():
+    assert RELATION_TITLES.keys() == RELATIONS.keys()
+
+
+MEANINGS = {"C": "Confidential", "SBU": "Sensitive But Unclassified", "U": "Unclassified"}
+
+
+def test_thread_quotes_carry_their_portion_marking(seed_site):
+    """Each quoted paragraph shows the marking its source gives it ("2. (SBU) ..."), with the meaning."""
+    sources = {"07BEIJING3239": "000_7c665ef8620d339f.txt", "07BEIJING6872": "002_80421150e0992e02.txt"}
+    marked = {cid: dict(re.findall(r"^¶?(\d+)\. \(([A-Z/]+)\)", (ROOT / "content" / "cables" / name).read_text(),
+                                   re.M)) for cid, name in sources.items()}
+    page = thread_page(seed_site)
+    quotes = re.findall(r'<blockquote cite="../../cables/(\w+)/#p(\w+)"><p>(.*?)</p></blockquote>', page)
+    assert len(quotes) == 16 and {marked[c][p] for c, p, _ in quotes} == {"C", "SBU"}  # ¶2 of 07BEIJING3239 is SBU
+    for cid, label, html in quotes:
+        mark = marked[cid][label]
+        assert html.startswith(f'<a class="pn" href="../../cables/{cid}/#p{label}">¶{label}</a> '
+                               f'<abbr class="mark" title="{MEANINGS[mark]}">({mark})</abbr> '), (cid, label, html)
 
 
 def test_home_page_order(seed_site):

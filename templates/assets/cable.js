@@ -38,7 +38,11 @@
       if (opener) opener.focus();
     }
     widget.addEventListener("keydown", function (e) { if (e.key === "Escape") close(); });
-    document.querySelectorAll(".para .pc").forEach(function (link) {
+    // The controls need this script, so this script adds them: without it, the Cite section gives the form.
+    document.querySelectorAll(".para > .pm").forEach(function (pm) {
+      var label = pm.closest(".para").id.slice(1);
+      var link = el("button", { type: "button", "class": "pc", "aria-label": "Cite \u00b6" + label }, "cite");
+      pm.append(" ", link);
       link.addEventListener("click", function (event) {
         var para = link.closest(".para");
         var label = para.id.slice(1);
