@@ -184,7 +184,7 @@ def page_frame(site: dict, root: str, path: str, title: str, description: str, o
 
 
 PRINT_PAGES = {"UNCLASSIFIED": "unclassified", "UNCLASSIFIED//FOR OFFICIAL USE ONLY": "unclassified-for-official-use-only",
-               "CONFIDENTIAL": "confidential", "CONFIDENTIAL//NOFORN": "confidential-noforn", "SECRET": "secret",
+               "UNCLASSIFIED//NOFORN": "unclassified-noforn", "CONFIDENTIAL": "confidential", "CONFIDENTIAL//NOFORN": "confidential-noforn", "SECRET": "secret",
                "SECRET//NOFORN": "secret-noforn"}
 """The style sheet's named print page of each marking: its margin boxes print the marking on every page."""
 
@@ -197,7 +197,7 @@ def print_page(classification: str | None) -> str:
     level = next((lv for lv in ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET") if c.startswith(lv)), None)
     if not level:
         return "unmarked"
-    return PRINT_PAGES[level + "//NOFORN"] if "NOFORN" in c and level != "UNCLASSIFIED" else PRINT_PAGES[level]
+    return PRINT_PAGES[level + "//NOFORN"] if "NOFORN" in c else PRINT_PAGES[level]
 
 
 def banner_view(cable: Cable) -> dict:

@@ -240,3 +240,29 @@ def test_filter_ids_stay_distinct_when_two_values_slug_alike(tmp_path):
     ids = re.findall(r'\bid="([^"]+)"', (out / "search" / "index.html").read_text(encoding="utf-8"))
     assert "f-tag-steinberg-james-b" in ids and "f-tag-steinberg-james-b-2" in ids
     assert len(ids) == len(set(ids))
+
+
+def test_each_marking_prints_on_a_named_page_the_style_sheet_defines():
+    """Every printed page carries the marking through the sheet's @page margin boxes: each name print_page
+    gives has its @page rule and body class, and a marking the table lacks prints as its level."""
+    from generator.render import PRINT_PAGES, TEMPLATES, print_page
+    css = (TEMPLATES / "assets" / "style.css").read_text()
+    for marking, name in PRINT_PAGES.items():
+        page = re.search(rf"\.print-{name}\{{page:([\w-]+)\}}", css)
+        assert page, name
+        assert f'@page {page.group(1)}{{@top-center{{content:"{marking}"}}@bottom-center{{content:"{marking}"}}}}' in css
+    assert print_page("SECRET//ORCON") == "secret" and print_page("CONFIDENTIAL//NOFORN//ORCON") == "confidential-noforn"
+    assert print_page("UNCLASSIFIED//SBU//NOFORN") == "unclassified-noforn" and print_page(None) == "unmarked"
+
+
+def test_the_weight_budget(seed_site):
+    """Issue 18's budget: the page of 07BEIJING3239 under 45 KB of HTML, the style sheet under 15 KB, with
+    every note, paragraph anchor and citation there."""
+    page = (seed_site[0] / "cables" / "07BEIJING3239" / "index.html").read_bytes()
+    css = (seed_site[0] / "assets" / "style.css").read_bytes()
+    assert len(page) < 45 * 1000, len(page)
+    assert len(css) < 15 * 1000, len(css)
+    text = page.decode()
+    assert text.count('<li id="n') == 33 and text.count('<a class="nref"') == 33
+    assert all(f'<div class="para" id="p{n}">' in text for n in range(1, 15))
+    assert 'id="cite-chicago"' in text and 'id="cite-para"' in text
