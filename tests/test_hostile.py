@@ -576,7 +576,7 @@ def test_a_cable_given_as_html_is_not_offered_as_a_live_page(browser, served):
     """The downloadable source of a cable read from a WikiLeaks HTML page, opened as a visitor would open it."""
     base, site = served
     page = (site / "cables" / "07BEIJING3239" / "index.html").read_text(encoding="utf-8")
-    href = re.findall(r'href="([^"]+)" download>Download the source file', page)[0]
+    href = re.findall(r'href="([^"]+)" download>file \(', page)[0]  # the source note's download link
     status, ctype, _ = fetch(f"{base}/cables/07BEIJING3239/{href}")
     assert status == 200
     seen = exercise(browser, f"{base}/cables/07BEIJING3239/{href}", enforce=True)

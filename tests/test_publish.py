@@ -254,7 +254,9 @@ def test_canonical_open_graph_and_feed_links(published, unaddressed):
     assert '<link rel="canonical" href="https://example.org/edition/cables/07BEIJING3239/">' in head
     assert '<meta property="og:type" content="article">' in head
     assert '<meta property="og:url" content="https://example.org/edition/cables/07BEIJING3239/">' in head
-    assert 'type="application/atom+xml"' in head and 'href="../../threads/scrs-beijing-2007/feed.xml"' in head
+    assert 'type="application/atom+xml"' in head and 'href="../../feed.xml"' in head
+    thread = head_of(published / "threads" / "scrs-beijing-2007" / "index.html")
+    assert 'href="feed.xml"' in thread  # the thread's own feed is offered on the thread's page
     bare = head_of(unaddressed / "cables" / "07BEIJING3239" / "index.html")
     assert "canonical" not in bare and "og:url" not in bare and "og:title" in bare
 
@@ -267,7 +269,7 @@ def test_json_ld_describes_the_cable(published):
     assert ld["identifier"] == "07BEIJING3239" and ld["dateCreated"] == "2007-05-15T03:01:00Z"
     assert ld["creator"]["name"] == "Embassy Beijing"
     assert {"@type": "PropertyValue", "name": "classification", "value": "CONFIDENTIAL"} in ld["additionalProperty"]
-    assert [t["termCode"] for t in ld["about"]] == ["PREL", "KCRS", "CH"]
+    assert ld["keywords"] == ["PREL", "KCRS", "CH"]
     assert ld["url"] == "https://example.org/edition/cables/07BEIJING3239/"
     assert ld["encoding"]["sha256"] == hashlib.sha256(
         (published / "cables" / "07BEIJING3239" / "07BEIJING3239.txt").read_bytes()).hexdigest()

@@ -96,6 +96,14 @@ def test_lists_never_break_inside_an_id_a_date_or_a_marking(browser, served, kin
             .filter(e => e.getClientRects().length > 1 || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline')
             .map(e => e.textContent)""")
         assert not broken, f"{kind} at {width} px breaks {broken[:5]}"
+        colours = page.evaluate("""() => [...document.querySelectorAll('.cls')].map(e =>
+            [e.className, getComputedStyle(e).backgroundColor])""")
+        for css, colour in colours:  # each marking in its banner colour, white text readable on it
+            assert colour == {"cls cls-confidential": "rgb(0, 51, 160)", "cls cls-unclassified": "rgb(0, 122, 51)",
+                              "cls cls-secret": "rgb(200, 16, 46)"}.get(css, "rgb(74, 74, 74)"), (css, colour)
+        separators = page.evaluate("""() => [...document.querySelectorAll('td.subj + td')].map(e =>
+            getComputedStyle(e, '::before').content)""")
+        assert all(s in ("none", "normal") for s in separators), separators  # a card line never opens with "·"
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         page.context.close()
