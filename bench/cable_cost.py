@@ -24,7 +24,8 @@ from generator.errors import Problems  # noqa: E402
 from generator.load import read_file  # noqa: E402
 from generator.markup import render as markdown  # noqa: E402
 from generator.render import source_context, url_for  # noqa: E402
-from generator.site import _Job, collect  # noqa: E402
+from generator.jobs import _Job  # noqa: E402
+from generator.site import collect  # noqa: E402
 from generator.store import Store  # noqa: E402
 
 

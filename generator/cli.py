@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .errors import Problems, as_built, plural
+from .errors import Problems, as_built, plural, report
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("build", "check", "serve", "inspect", "import", "audit")
@@ -31,14 +31,6 @@ class Mistake(Exception):
     def __init__(self, message: str, status: int = 2):
         super().__init__(message)
         self.status = status
-
-
-def report(problems: Problems, strict: bool = False) -> int:
-    """Print problems together, sorted by place; return the exit status they call for."""
-    for p in sorted(problems, key=lambda p: (p.path, p.line or 0, p.column or 0)):
-        print(p, file=sys.stderr)
-    failed = bool(problems.errors) or (strict and bool(problems.warnings))
-    return 1 if failed else 0
 
 
 # --- the folders a command names, checked before anything is read or written ------------------------
@@ -154,11 +146,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         problems, scanned = nothing_to_do(args)
         if problems is None:
             require_cables(content)
+            from .options import BuildOptions
             from .site import build
 
-            problems = build(content, output, problems=Problems(), base_url=args.base_url,
-                             index_search=not args.no_search, show=False if args.quiet else None,
-                             scanned=scanned, strict=args.strict)
+            options = BuildOptions(base_url=args.base_url, index_search=not args.no_search,
+                                   show=False if args.quiet else None, strict=args.strict)
+            problems = build(content, output, Problems(), options, scanned=scanned)
     except OSError as e:  # the file system refused (ENOSPC, EACCES, EROFS): the message says what stands
         kept = stat_key(output / BUILD_MARK) == before[1]  # else the site was swapped in before the failure
         print(write_failure(e, output, kept), file=sys.stderr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from dataclasses import dataclass, field, replace
 
 
@@ -94,3 +96,11 @@ def as_built(found: Problems, written: bool, strict: bool) -> Problems:
 def plural(count: int, noun: str) -> str:
     """A count with its noun, singular for one: "1 cable", "2 cables"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def report(problems: Problems, strict: bool = False) -> int:
+    """Print problems together, sorted by place, on stderr; return the exit status they call for."""
+    for p in sorted(problems, key=lambda p: (p.path, p.line or 0, p.column or 0)):
+        print(p, file=sys.stderr)
+    failed = bool(problems.errors) or (strict and bool(problems.warnings))
+    return 1 if failed else 0

@@ -21,6 +21,7 @@ from .content import load_content
 from .errors import Problems
 from .link import Site
 from .model import Brief, brief
+from .options import BuildOptions
 from .store import Store, digest, write_atomic
 from .write import build_lock, exchange, put_in_place, staging_folder
 
@@ -88,12 +89,13 @@ def edited_notes(content_dir: Path, before: dict, now: dict) -> list[str] | None
 
 
 def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: dict, found: Problems,
-            index_search: bool, preview: bool, timer, defer_search: bool = False, strict: bool = False) -> int | None:
+            opts: BuildOptions, timer) -> int | None:
     """Make again the files of the cables whose notes were edited; None when a full build is needed.
     With `defer_search`, the bundles to index again are noted as stale for `refresh_search`; with `strict`,
     any problem left in the edition makes it None (the full build then refuses, reporting them all)."""
+    index_search, preview, defer_search, strict = opts.index_search, opts.preview, opts.defer_search, opts.strict
     from . import parallel
-    from .site import _Job, _cable_job, cable_key, index_bundles, swap_changes  # the renderer, loaded only now
+    from .jobs import _Job, _cable_job, cable_key, index_bundles, swap_changes  # the renderer, loaded only now
 
     edited = edited_notes(content_dir, head["inputs"], inputs)
     snap = _read(store.folder / SNAPSHOT)
@@ -172,7 +174,7 @@ def refresh_search(output: Path, store: Store, lock=None, current=None) -> bool:
     rebuild changed their pages, and `current()` (the caller's own account of rebuilds) says so. Otherwise
     nothing is touched, and the next refresh indexes the site as it is then.
     """
-    from .site import index_bundles
+    from .jobs import index_bundles
 
     def fresh() -> tuple[dict | None, dict | None]:
         head, snap = store.head(), _read(store.folder / SNAPSHOT)

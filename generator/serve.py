@@ -39,7 +39,7 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .errors import Problems
+from .errors import Problems, report
 from .render import ASSETS, TEMPLATES
 from .store import Store, default_folder, write_atomic
 
@@ -255,18 +255,22 @@ class Preview:
     def store(self) -> Store:
         return Store(default_folder(self.output))
 
+    @property
+    def options(self):
+        """The preview's builds: for its own address, search indexed after the page is served."""
+        from .options import BuildOptions
+        return BuildOptions(preview=True, base_url=self.base_url, defer_search=True)
+
     def rebuild(self) -> None:
         """Build into the preview's folder; on errors keep the last good site. Search bundles that a quick
         rebuild left to index are indexed by `refresh_search`, after the page has reloaded."""
-        from .cli import report
         from .site import BUILD_MARK, build
 
         start = time.perf_counter()
         had_site = (self.output / BUILD_MARK).exists()
         with self.lock:
             self.generation += 1
-            problems = build(self.content, self.output, Problems(), preview=True, base_url=self.base_url,
-                             defer_search=True)
+            problems = build(self.content, self.output, Problems(), self.options)
         self.last_seconds = time.perf_counter() - start
         self.problems = sorted(problems, key=lambda p: (p.severity != "error", p.path, p.line or 0))
         self.failed = bool(problems.errors) and had_site

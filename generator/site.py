@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -23,19 +22,18 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from . import parallel, quick, search
-from .annotations import Joined, Matcher, join
 from .content import Content, checked_base_url, load_content
 from .errors import Problem, Problems, as_built
+from .jobs import _cable_job, _Job, cable_key, index_bundles, swap_changes, write_file
 from .link import Site, link_site, people_forms
 from .load import is_cable_name, load_cable, read_collection
-from .markup import render as markdown
-from .outputs import cable_files as cable_outputs, mentions_of, other_pages, sitemaps, usable_aliases
-from .pages import cable_extras, linker
-from .paths import UnsafePath, inside
+from .options import BuildOptions
+from .outputs import mentions_of, other_pages, sitemaps
+from .paths import inside
 from .render import ASSETS, environment
 from .store import (BUILD_MARK, Store, build_base, default_folder, digest, is_racy, stat_key, unchanged,
                     write_atomic)
-from .write import Busy, atomic_tree, build_lock, clear_leftovers, source_date_epoch, staging_folder, swap_in
+from .write import Busy, atomic_tree, build_lock, clear_leftovers, staging_folder
 
 CLEAN_SHARE = 0.5
 """When more than this share of the cables changed, a clean build (one folder swap) is made instead."""
@@ -136,63 +134,6 @@ def stop_on_errors(results: dict[str, dict], preview: bool) -> None:
         raise KeepPrevious
 
 
-class _Job:
-    """What every worker needs: inherited when the workers are forked, never pickled."""
-
-    def __init__(self, site: Site, out: Path | None, preview: bool = False, store: Store | None = None):
-        self.site = site
-        self.out = out
-        self.matcher = Matcher.build(site.content)
-        self.cable_link = linker(site.cables, "../../")
-        self.env = environment(preview, store.templates if store else None)
-        for name in ("cable.html", "source.html"):
-            self.env.get_template(name)  # compiled once, before the workers are forked
-
-
-def _cable_job(cid: str) -> dict:
-    """Join one cable with its notes and, when writing, render and write its files; report what it found."""
-    job: _Job = parallel.shared
-    site = job.site
-    cable = site.full(cid)
-    found = Problems()
-    joined: Joined = join(cable, site.content.annotations.get(cid), site.content, job.matcher,
-                          lambda t: markdown(t, job.cable_link), found)
-    paths = []
-    if job.out is not None:
-        try:
-            files = [(inside(job.out, path), path, body)
-                     for path, body in cable_outputs(site, cable, joined, job.env, job.cable_link)]
-        except UnsafePath as e:
-            found.error(cable.source.path, cable.source.line, f"{e}; the cable is left out of the site")
-            files = []
-        for target, path, body in files:
-            write_file(target, body)
-            paths.append(path)
-        for alias in sorted(set(site.aliases_of(cid)) - set(usable_aliases(site, cable)) - {cid}):
-            found.add(cable.source.path, None, f"the publisher's id {alias} is not given a page of its own: it is "
-                                               "another cable's id, or not an id")
-    return {"mentions": joined.mentions, "problems": found.items, "paths": paths}
-
-
-WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-
-
-def write_file(target: Path | str, body: str | bytes) -> None:
-    """Write a file, making its folder where needed (os-level calls: a build writes tens of thousands)."""
-    try:
-        fd = os.open(target, WRITE_FLAGS, 0o644)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd = os.open(target, WRITE_FLAGS, 0o644)
-    try:
-        data = body if isinstance(body, bytes) else body.encode("utf-8")
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-
-
 # --- keys: what each page shows, so that an unchanged page is not made again ------------------------
 
 def editorial_digest(content: Content, content_dir: Path) -> str:
@@ -210,52 +151,35 @@ def cable_keys(site: Site, base: str, content_dir: Path) -> dict[str, str]:
     return {cid: cable_key(site, cid, base, ids_digest) for cid in site.cables}
 
 
-def cable_key(site: Site, cid: str, base: str, ids_digest: str) -> str:
-    """The key of one cable's files (see cable_keys); `ids_digest` stands for the set of the edition's ids."""
-    b = site.cables[cid]
-    ann = site.content.annotations.get(cid)
-    note = site.content.sources.get(ann.path) if ann else None
-    resolved = [r.id in site.cables for r in b.references if r.id]
-    return digest(base, b.key, b.index, note, ids_digest if ann else None, resolved,
-                  cable_extras(site, cid, "../../"), thread_slugs(site, cid), site.aliases_of(cid))
-
-
-def thread_slugs(site: Site, cid: str) -> list:
-    return [(e["thread"].slug, e["thread"].title, [(lk.source, lk.target, lk.relation, lk.note)
-                                                   for lk in e["thread"].links]) for e in site.in_threads.get(cid, [])]
-
-
 def mark_of(output: Path) -> tuple | None:
     return stat_key(output / BUILD_MARK)
 
 
 # --- the build --------------------------------------------------------------------------------------
 
-def build(content_dir: Path, output: Path, problems: Problems, preview: bool = False,
-          base_url: str | None = None, index_search: bool = True,
-          cache_dir: Path | None = None, show: bool | None = None, scanned: tuple = (),
-          defer_search: bool = False, strict: bool = False) -> Problems:
+def build(content_dir: Path, output: Path, problems: Problems, options: BuildOptions | None = None, *,
+          scanned: tuple = (), **given) -> Problems:
     """Check, then render and write what changed; the previous site stays if anything fails midway.
-    With `strict`, any problem keeps the previous site (and the cache's record of it) as it was.
-    Problems come back as `as_built` says (the preview's as found: an error there keeps the last good site).
+    `options` say how (a field of BuildOptions may also be given by name: `base_url=...`). With `strict`,
+    any problem keeps the previous site (and the cache's record of it) as it was. Problems come back as
+    `as_built` says (the preview's as found: an error there keeps the last good site).
     `scanned`: (options, head, inputs) as the caller just found them, to spare reading them twice."""
+    opts = replace(options or BuildOptions(), **given)
     found = Problems()
     try:
         with build_lock(output):
-            written = _build(content_dir, output, found, preview, base_url, index_search, cache_dir, show,
-                             scanned, defer_search, strict)
+            written = _build(content_dir, output, found, opts, scanned)
     except Busy as e:
         found.error(str(output), None, f"{e}; nothing was written")
         written = False
-    problems.extend(found if preview else as_built(found, written, strict))
+    problems.extend(found if opts.preview else as_built(found, written, opts.strict))
     return problems
 
 
-def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base_url: str | None,
-           index_search: bool, cache_dir: Path | None, show: bool | None, scanned: tuple, defer_search: bool,
-           strict: bool) -> bool:
+def _build(content_dir: Path, output: Path, found: Problems, opts: BuildOptions, scanned: tuple) -> bool:
     """Build into `output`, collecting what is wrong into `found`; True if `output` now holds this build's
     site (written now, or left as it was because nothing changed)."""
+    preview, base_url, index_search, strict = opts.preview, opts.base_url, opts.index_search, opts.strict
     timer = Timer()
     if not_an_address(base_url):  # a mistake in the command, not in content/: no site for another address
         found.error("--base-url", None, f"base_url {base_url!r} is not an address like https://USER.github.io/REPO; "
@@ -263,10 +187,10 @@ def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base
         return False
     if not replaceable(output, found):
         return False
-    store = Store(cache_dir or default_folder(output))
+    store = Store(opts.cache_dir or default_folder(output))
     clear_leftovers(output.resolve(), store.folder)
     base = build_base(preview, base_url, index_search and search.installed())
-    if scanned and scanned[0] == base and cache_dir is None:
+    if scanned and scanned[0] == base and opts.cache_dir is None:
         _, head, inputs = scanned
     else:
         head, inputs = unchanged(store, content_dir, output, base)
@@ -279,8 +203,7 @@ def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base
     if head:
         noted = Problems()
         try:
-            written = quick.rebuild(content_dir, output, store, head, inputs, noted, index_search, preview, timer,
-                                    defer_search, strict)
+            written = quick.rebuild(content_dir, output, store, head, inputs, noted, opts, timer)
         except search.SearchIndexError as e:
             found.error("pagefind", None, f"{e}; the previous site is kept")
             return False
@@ -292,7 +215,7 @@ def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base
             return True
     last = quick.apply_overlay(store, store.manifest() or {})
     old = last if head and last.get("mark") == head["mark"] else None
-    site, entries = collect(content_dir, found, store, last.get("entries", {}), base_url, show, last)
+    site, entries = collect(content_dir, found, store, last.get("entries", {}), base_url, opts.show, last)
     timer.lap("read")
     timer.cables = len(site.cables)
     if found.errors and preview and (output / BUILD_MARK).exists():
@@ -303,11 +226,9 @@ def _build(content_dir: Path, output: Path, found: Problems, preview: bool, base
              "kin": site.kin, "suggestions": site.suggestions}
     try:
         if old is None or sum(old["keys"].get(c) != k for c, k in keys.items()) > CLEAN_SHARE * len(keys):
-            written = clean_build(output, site, keys, state, store, preview, strict, index_search, found, timer,
-                                  show)
+            written = clean_build(output, site, keys, state, store, opts, found, timer)
         else:
-            written = update(output, site, keys, old, state, store, preview, strict, index_search, found, timer,
-                             show)
+            written = update(output, site, keys, old, state, store, opts, found, timer)
     except search.SearchIndexError as e:
         found.error("pagefind", None, f"{e}; the previous site is kept")
         return False
@@ -371,9 +292,10 @@ def write_others(site: Site, mentions: dict, env, plan: dict, dest: Path, before
     return others, written
 
 
-def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store, preview: bool, strict: bool,
-                index_search: bool, found: Problems, timer: "Timer", show: bool | None) -> int:
+def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store, opts: BuildOptions,
+                found: Problems, timer: "Timer") -> int:
     """Render every page into a fresh folder and swap it in."""
+    preview, strict, index_search, show = opts.preview, opts.strict, opts.index_search, opts.show
     env = environment(preview, store.templates)
     plan = state["plan"] = search.shards(site) if index_search and search.available() else {}
     with atomic_tree(output) as out:
@@ -399,9 +321,10 @@ def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store,
     return sum(len(r["paths"]) for r in results.values()) + len(others)
 
 
-def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: Store, preview: bool, strict: bool,
-           index_search: bool, found: Problems, timer: "Timer", show: bool | None) -> int:
+def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: Store, opts: BuildOptions,
+           found: Problems, timer: "Timer") -> int:
     """Render only what changed into a staging folder, then rename each file into the site."""
+    preview, strict, index_search, show = opts.preview, opts.strict, opts.index_search, opts.show
     env = environment(preview, store.templates)
     plan = state["plan"] = search.shards(site) if index_search and search.available() else {}
     changed = [cid for cid, k in keys.items() if old["keys"].get(cid) != k]
@@ -450,51 +373,7 @@ def others_key(site: Site, state: dict, mentions: dict, plan: dict) -> str:
                   sorted(site.content.annotations), mentions, sorted(plan))
 
 
-def swap_changes(stage: Path, output: Path, staged: list[str], replaced: set[str], gone: set[str]) -> None:
-    """Put what changed in place in one step (see write.swap_in), after checking every path once more."""
-    for rel in [*staged, *replaced, *gone]:
-        inside(output, rel)  # every path comes from validated parts; checked again before anything moves
-    swap_in(stage, output, staged, set(replaced), set(gone), source_date_epoch())
-
-
 # --- search -----------------------------------------------------------------------------------------
-
-def index_bundles(out: Path, site: Site, plan: dict[str, list[str]], before: dict[str, str], keys: dict,
-                  others: dict[str, str], live: Path | None, found: Problems, store: Store) -> dict[str, str]:
-    """Index each bundle whose pages changed, into its folder under `out`; return each bundle's key.
-
-    Pagefind reads a view of the bundle's pages (hard links to the new file where one was made, else to
-    the live site's), so a bundle is made from exactly its own pages.
-    """
-    keys_of = {}
-    for name, ids in plan.items():
-        pages = search.bundle_pages(site, name, ids)
-        keys_of[name] = digest([keys[c] for c in ids], [(p, others.get(p)) for p in pages if not p.startswith("cables/")])
-        if before.get(name) == keys_of[name]:
-            continue
-        store.folder.mkdir(parents=True, exist_ok=True)
-        view = Path(tempfile.mkdtemp(prefix=f"view-{os.getpid()}-", dir=store.folder))
-        try:
-            for page in pages:
-                src = out / page
-                if not src.exists() and live is not None:
-                    src = live / page
-                if not src.exists():
-                    continue
-                dst = view / page
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(src, dst)
-                except OSError:
-                    shutil.copyfile(src, dst)
-            report = search.index(view, out / search.folder(name))
-        finally:
-            shutil.rmtree(view, ignore_errors=True)
-        if report.reproducible:
-            found.add("pagefind", None, "the search bundle is left as Pagefind wrote it, so two builds may "
-                                        f"differ in pagefind/ ({report.reproducible})")
-    return keys_of
-
 
 # --- guards and figures -----------------------------------------------------------------------------
 

@@ -354,7 +354,7 @@ def test_a_first_build_on_a_full_disk(tiny_disk):
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES, errno.EROFS])
 def test_a_worker_that_cannot_write_is_one_line(tmp_path, monkeypatch, capsys, code):
     """The cables are rendered by forked workers: their failure to write comes back as the message."""
-    from generator import site
+    from generator import jobs
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -367,7 +367,7 @@ def test_a_worker_that_cannot_write_is_one_line(tmp_path, monkeypatch, capsys, c
         raise OSError(code, os.strerror(code), str(target))
 
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # two cables, forked workers
-    monkeypatch.setattr(site, "write_file", refuse)
+    monkeypatch.setattr(jobs, "write_file", refuse)  # where the workers' job writes the cables' files
     status = cli.main(["build", "--content", str(content), "--output", str(out), "--no-search",
                        "--base-url", "https://example.org/x"])
     err = capsys.readouterr().err

@@ -1,0 +1,137 @@
+"""What both build paths share: the job that joins and renders one cable on a worker, the key of a cable's
+files, the step that swaps staged files in, and search indexing bundle by bundle."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from . import parallel, search
+from .annotations import Joined, Matcher, join
+from .errors import Problems
+from .link import Site
+from .markup import render as markdown
+from .outputs import cable_files as cable_outputs, usable_aliases
+from .pages import cable_extras, linker
+from .paths import UnsafePath, inside
+from .render import environment
+from .store import Store, digest
+from .write import source_date_epoch, swap_in
+
+
+class _Job:
+    """What every worker needs: inherited when the workers are forked, never pickled."""
+
+    def __init__(self, site: Site, out: Path | None, preview: bool = False, store: Store | None = None):
+        self.site = site
+        self.out = out
+        self.matcher = Matcher.build(site.content)
+        self.cable_link = linker(site.cables, "../../")
+        self.env = environment(preview, store.templates if store else None)
+        for name in ("cable.html", "source.html"):
+            self.env.get_template(name)  # compiled once, before the workers are forked
+
+
+def _cable_job(cid: str) -> dict:
+    """Join one cable with its notes and, when writing, render and write its files; report what it found."""
+    job: _Job = parallel.shared
+    site = job.site
+    cable = site.full(cid)
+    found = Problems()
+    joined: Joined = join(cable, site.content.annotations.get(cid), site.content, job.matcher,
+                          lambda t: markdown(t, job.cable_link), found)
+    paths = []
+    if job.out is not None:
+        try:
+            files = [(inside(job.out, path), path, body)
+                     for path, body in cable_outputs(site, cable, joined, job.env, job.cable_link)]
+        except UnsafePath as e:
+            found.error(cable.source.path, cable.source.line, f"{e}; the cable is left out of the site")
+            files = []
+        for target, path, body in files:
+            write_file(target, body)
+            paths.append(path)
+        for alias in sorted(set(site.aliases_of(cid)) - set(usable_aliases(site, cable)) - {cid}):
+            found.add(cable.source.path, None, f"the publisher's id {alias} is not given a page of its own: it is "
+                                               "another cable's id, or not an id")
+    return {"mentions": joined.mentions, "problems": found.items, "paths": paths}
+
+
+WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_file(target: Path | str, body: str | bytes) -> None:
+    """Write a file, making its folder where needed (os-level calls: a build writes tens of thousands)."""
+    try:
+        fd = os.open(target, WRITE_FLAGS, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = os.open(target, WRITE_FLAGS, 0o644)
+    try:
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def cable_key(site: Site, cid: str, base: str, ids_digest: str) -> str:
+    """The key of one cable's files (see cable_keys); `ids_digest` stands for the set of the edition's ids."""
+    b = site.cables[cid]
+    ann = site.content.annotations.get(cid)
+    note = site.content.sources.get(ann.path) if ann else None
+    resolved = [r.id in site.cables for r in b.references if r.id]
+    return digest(base, b.key, b.index, note, ids_digest if ann else None, resolved,
+                  cable_extras(site, cid, "../../"), thread_slugs(site, cid), site.aliases_of(cid))
+
+
+def thread_slugs(site: Site, cid: str) -> list:
+    return [(e["thread"].slug, e["thread"].title, [(lk.source, lk.target, lk.relation, lk.note)
+                                                   for lk in e["thread"].links]) for e in site.in_threads.get(cid, [])]
+
+
+def swap_changes(stage: Path, output: Path, staged: list[str], replaced: set[str], gone: set[str]) -> None:
+    """Put what changed in place in one step (see write.swap_in), after checking every path once more."""
+    for rel in [*staged, *replaced, *gone]:
+        inside(output, rel)  # every path comes from validated parts; checked again before anything moves
+    swap_in(stage, output, staged, set(replaced), set(gone), source_date_epoch())
+
+
+def index_bundles(out: Path, site: Site, plan: dict[str, list[str]], before: dict[str, str], keys: dict,
+                  others: dict[str, str], live: Path | None, found: Problems, store: Store) -> dict[str, str]:
+    """Index each bundle whose pages changed, into its folder under `out`; return each bundle's key.
+
+    Pagefind reads a view of the bundle's pages (hard links to the new file where one was made, else to
+    the live site's), so a bundle is made from exactly its own pages.
+    """
+    keys_of = {}
+    for name, ids in plan.items():
+        pages = search.bundle_pages(site, name, ids)
+        keys_of[name] = digest([keys[c] for c in ids], [(p, others.get(p)) for p in pages if not p.startswith("cables/")])
+        if before.get(name) == keys_of[name]:
+            continue
+        store.folder.mkdir(parents=True, exist_ok=True)
+        view = Path(tempfile.mkdtemp(prefix=f"view-{os.getpid()}-", dir=store.folder))
+        try:
+            for page in pages:
+                src = out / page
+                if not src.exists() and live is not None:
+                    src = live / page
+                if not src.exists():
+                    continue
+                dst = view / page
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(src, dst)
+                except OSError:
+                    shutil.copyfile(src, dst)
+            report = search.index(view, out / search.folder(name))
+        finally:
+            shutil.rmtree(view, ignore_errors=True)
+        if report.reproducible:
+            found.add("pagefind", None, "the search bundle is left as Pagefind wrote it, so two builds may "
+                                        f"differ in pagefind/ ({report.reproducible})")
+    return keys_of
