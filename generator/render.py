@@ -48,8 +48,6 @@ CAVEAT_MEANINGS = {
     "STADIS": "State Department distribution only",
     "CORRECTED COPY": "a re-transmission correcting an earlier version",
 }
-PARA = "\x00"
-"""Stands for a paragraph label in a citation made once for all of a cable's paragraphs (no text holds it)."""
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 
