@@ -220,6 +220,21 @@ _held: dict[str, list] = {}
 """Locks this process holds, by lock file: [file descriptor, depth] (a build inside a preview takes it again)."""
 
 
+def _let_go_in_child() -> None:
+    """A forked worker closes its copy of the build lock: flock is held while any copy of the descriptor is
+    open, so workers that outlive a killed build for a moment would keep the next build out."""
+    for fd, _ in _held.values():
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_let_go_in_child)
+
+
 def lock_file(output: Path) -> Path:
     """Where the lock of builds into `output` lives: beside its cache (.cache/site.lock for site/)."""
     output = output.resolve()

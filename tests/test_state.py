@@ -888,3 +888,35 @@ def test_a_parse_cached_by_other_code_is_read_again(tmp_path, monkeypatch):
     parses.clear()
     assert not build(content, out, Problems(), index_search=False).errors
     assert parses == []  # the same code again: nothing parsed twice
+
+
+LOCK_FILES: list[str] = []
+"""The build lock's file, for the forked workers of the test below to look for among their descriptors."""
+
+
+def _lock_copies_open(_item) -> list[str]:
+    """In a forked worker: the descriptors of this process that are open on the lock file."""
+    fds = Path("/proc/self/fd")
+    out = []
+    for fd in os.listdir(fds):
+        try:
+            if os.readlink(fds / fd) in LOCK_FILES:
+                out.append(fd)
+        except OSError:
+            pass
+    return out
+
+
+def test_forked_workers_do_not_keep_the_build_lock(tmp_path, monkeypatch):
+    """flock holds while any copy of the descriptor is open: a worker that outlived a killed build for a
+    moment kept the next build out ("another build ... is running"). Workers now close their copy."""
+    from generator import parallel, write
+
+    if parallel.workers() < 2 or not Path("/proc/self/fd").is_dir():
+        pytest.skip("one core or no /proc: nothing is forked, or a worker's descriptors cannot be listed")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    with write.build_lock(tmp_path / "site"):
+        LOCK_FILES[:] = [str(write.lock_file(tmp_path / "site").resolve())]
+        assert _lock_copies_open(None), "the check must see the lock in the process that holds it"
+        seen = list(parallel.run(_lock_copies_open, list(range(8)), None, "checking"))
+    assert seen == [[]] * 8, seen
