@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 
+from .cite import MONTHS
+from .ids import titlecase
 from .model import Cable
-
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
 
 POST = re.compile(r"^(Embassy|Consulate) (.+)$")
 """The publisher's wording of a post: "Embassy Beijing", "Consulate Rio De Janeiro"."""
@@ -74,16 +73,12 @@ def dateline(cable: Cable) -> str:
     return f"{where}, {when}" if where else when
 
 
-def words(marking: str) -> str:
-    return " ".join(w[:1] + w[1:].lower() for w in marking.split())
-
-
 def class_line(cable: Cable) -> str:
     """Confidential; Immediate: the classification, its distribution caveats and the precedence."""
-    parts = [words(p) for p in (cable.classification or "").split("//") if p.strip()] or ["Classification not given"]
+    parts = [titlecase(p) for p in (cable.classification or "").split("//") if p.strip()] or ["Classification not given"]
     for c in cable.caveats:
-        if c in DISTRIBUTION and words(c) not in parts:
-            parts.append(words(c))
+        if c in DISTRIBUTION and titlecase(c) not in parts:
+            parts.append(titlecase(c))
     if cable.precedence:
-        parts.insert(1, words(cable.precedence))
+        parts.insert(1, titlecase(cable.precedence))
     return "; ".join(parts)

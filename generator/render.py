@@ -278,7 +278,7 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
             "station": st.name if st else None,
             "to": [cite.recipient(cable)] if cable.to else [],
         },
-        "head": head_view(cable, content, url),
+        "head": head_view(cable, url),
         "times": times(cable),
         # Pagefind leaves out of a sorted list the pages without the key: undated cables sort last both ways.
         "search": {"date": (cable.created or "")[:10] or None, "year": (cable.created or "")[:4] or None,
@@ -310,7 +310,7 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
     }
 
 
-def head_view(cable: Cable, content: Content, url: str) -> dict:
+def head_view(cable: Cable, url: str) -> dict:
     """The standard heading: title from origin and addressees, dateline, classification line, source note."""
     to = [cite.origin_from_station(r.name) or r.name for r in cable.to]
     released = long_date(cable.released) if cable.released and re.match(r"\d{4}-\d{2}-\d{2}", cable.released) else None
