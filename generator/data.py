@@ -15,8 +15,9 @@ from .ids import origin_from_station
 from .inspect import as_json
 from .link import Site
 from .render import source_name, tag_rows, url_for
+from .spans import source_lines, span_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Raised when a key of the records below changes meaning or disappears (adding keys does not raise it)."""
 
 CATALOG_FIELDS = ("id", "created", "origin", "classification", "caveats", "subject", "tags", "references",
@@ -38,6 +39,7 @@ def cable_record(site: Site, cable, joined: Joined) -> dict:
     record = {"schema": SCHEMA_VERSION, **as_json(cable)}
     record["aliases"] = list(site.aliases_of(cid))  # with those of copies left out as duplicates
     record["source"] = {**record["source"], "path": Path(cable.source.path).name, "bytes": len(cable.source.data)}
+    record["paragraphs"] = lean_paragraphs(cable, record["paragraphs"])
     ann = site.content.annotations.get(cid)
     record["editorial"] = {
         "headnote": ann.headnote if ann else None,
@@ -45,13 +47,29 @@ def cable_record(site: Site, cable, joined: Joined) -> dict:
                   for n in joined.notes],
         "sic": list(ann.sic) if ann else [],
         "mentions": {key: labels for key, labels in sorted(joined.mentions.items())},
-        "tags": [{"code": t["code"], "definition": t["definition"], "source": t["source"],
-                  "verified": t["verified"]} for t in tag_rows(cable, site.content)],
+        # Where each definition comes from is said once, on the code's own page (tags/CODE/), not per cable.
+        "tags": [{"code": t["code"], "definition": t["definition"], "verified": t["verified"]}
+                 for t in tag_rows(cable, site.content)],
         "threads": [thread_entry(site, cid, e) for e in site.in_threads.get(cid, [])],
         "cited_by": [{"id": citing, "reference": anchor} for citing, anchor in site.cited_by.get(cid, [])],
     }
     record["urls"] = {k: url_for(settings, v, "") for k, v in cable_files(cid, cable).items()}
     return record
+
+
+def lean_paragraphs(cable, paragraphs: list[dict]) -> list[dict]:
+    """The record's paragraphs, each pointing at its lines of the source file instead of copying its text
+    where the rule of `spans` rebuilds that text exactly (the page and the source file have it already)."""
+    src = cable.source
+    lines = source_lines(src.data, src.encoding, src.format)
+    out = []
+    for p, d in zip(cable.paragraphs, paragraphs):
+        span = span_of(p, lines, src.line)
+        if span:
+            d = {k: v for k, v in d.items() if k != "text"}
+            d["span"] = span
+        out.append(d)
+    return out
 
 
 def thread_entry(site: Site, cid: str, entry: dict) -> dict:
@@ -128,8 +146,6 @@ def json_ld(site: Site, c) -> dict:
         "name": c.subject or c.id,
         "inLanguage": "en",
         "isPartOf": {"@type": "Collection", "name": settings["title"]},
-        "encoding": {"@type": "MediaObject", "contentUrl": url_for(settings, files["source"], ""),
-                     "sha256": c.source.sha256, "contentSize": f"{len(c.source.data)} bytes"},
     }
     if settings.get("base_url"):
         doc["url"] = doc["@id"] = url_for(settings, files["page"], "")

@@ -14,7 +14,7 @@ from .errors import CableError, Problem, Problems
 from .model import Brief, Cable, brief
 from .store import RACY_NS, package_digest, stat_key
 from .parse import parse_document
-from .readers import CableRowError, read_path, refused_file
+from .readers import CableRowError, read_path, read_whole
 
 CABLE_SUFFIXES = {".txt", ".html", ".htm", ".csv", ".md", ".text", ""}
 """File endings read as cables when a folder is walked (a file named directly is always read)."""
@@ -121,13 +121,15 @@ def read_cables(paths: Iterable[Path], problems: Problems) -> Iterator[Cable]:
         yield from read_file(path, problems)
 
 
-def read_file(path: Path, problems: Problems) -> Iterator[Cable]:
-    """Yield the cables of one file; a bad file or row becomes a problem, never an exception."""
-    if not path.exists():
+def read_file(path: Path, problems: Problems, data: bytes | None = None,
+              kind: str | None = None) -> Iterator[Cable]:
+    """Yield the cables of one file (from its bytes, where the caller has read them); a bad file or row becomes
+    a problem, never an exception."""
+    if data is None and not path.exists():
         problems.error(str(path), None, "no such file or folder")
         return
     try:
-        docs = read_path(path)
+        docs = read_path(path, data, kind)
         for doc in docs:
             if isinstance(doc, CableRowError):
                 problems.error(doc.path, doc.line, doc.message)
@@ -152,10 +154,13 @@ def people_of(cable: Cable, forms: list[tuple[str, str]]) -> frozenset[str]:
     return frozenset(key for form, key in forms if form in text)
 
 
-def file_key(path: Path) -> str:
-    """The store's key of a file: the hash of the parser's code, the file's path and its bytes, read a block at a
-    time (a cables.csv may be larger than memory)."""
+def file_key(path: Path, data: bytes | None = None) -> str:
+    """The store's key of a file: the hash of the parser's code, the file's path and its bytes (given, or read a
+    block at a time: a cables.csv may be larger than memory)."""
     h = hashlib.sha256(package_digest().encode() + b"\0" + os.fsencode(str(path)) + b"\0")
+    if data is not None:
+        h.update(data)
+        return h.hexdigest()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
@@ -168,13 +173,14 @@ def _read_one(path: Path) -> dict:
     for _ in range(READ_TRIES):
         try:
             before = settled_stamp(path)
-            # Refused from its size and first bytes, a file too large is never read (nor hashed).
-            why = refused_file(path)
-            key = None if why else file_key(path)
+            # Refused from its size and first bytes, a file too large is never read (nor hashed). The rest is
+            # read once: its bytes are hashed and, where the store has not seen them, parsed.
+            why, data, kind = read_whole(path)
+            key = None if why else file_key(path, data)
             if why:
                 return {"stat": None, "key": None, "briefs": [], "people": [], "forms": forms_key,
                         "problems": [Problem(str(path), None, why, "error")]}
-            cables, found = parsed(store, key, path)
+            cables, found = parsed(store, key, path, data, kind)
             stable = before == stamp(path)
         except OSError as e:
             if isinstance(e.filename, str) and Path(e.filename).is_relative_to(store.folder):
@@ -216,7 +222,8 @@ def settled_stamp(path: Path) -> tuple[int, int, int, int]:
     return st
 
 
-def parsed(store, key: str, path: Path) -> tuple[list[Cable], list[Problem]]:
+def parsed(store, key: str, path: Path, data: bytes | None = None,
+           kind: str | None = None) -> tuple[list[Cable], list[Problem]]:
     """The cables of a file and the problems found, from the store where its bytes were seen before."""
     if store.has(key):
         try:
@@ -224,7 +231,7 @@ def parsed(store, key: str, path: Path) -> tuple[list[Cable], list[Problem]]:
         except Exception:  # noqa: BLE001 - a damaged cache entry is read again from the source
             pass
     problems = Problems()
-    cables = list(read_file(path, problems))
+    cables = list(read_file(path, problems, data, kind))
     store.save(key, (cables, problems.items))
     return cables, problems.items
 

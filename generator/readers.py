@@ -176,50 +176,57 @@ def without_waiting(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
-def read_path(path: Path) -> Iterator[Document]:
-    """Yield the Documents of one file; raise CableError when it cannot be read at all."""
-    try:
-        with open(path, "rb", opener=without_waiting) as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise CableError(NOT_A_FILE)
-            size = info.st_size
-            head = f.read(65536)
-    except OSError as e:
-        raise CableError(f"cannot read the file: {e.strerror or e}")
-    why = refusal(size, head)
-    if why:
-        raise CableError(why)
-    kind = sniff(head)
+def read_path(path: Path, data: bytes | None = None, kind: str | None = None) -> Iterator[Document]:
+    """Yield the Documents of one file (whose bytes, and what `sniff` makes of them, the caller may have
+    already, see `read_whole`); raise CableError when it cannot be read at all."""
+    if data is None:
+        try:
+            why, data, kind = read_whole(path)
+        except OSError as e:
+            raise CableError(f"cannot read the file: {e.strerror or e}")
+        if why:
+            raise CableError(why)
+    if data is None:
+        yield from read_csv(path)
+        return
+    # Sniffed from the whole file: a saved page's cable table may lie past any head.
+    kind = kind or sniff(data)
     if kind == "cables-csv":
         yield from read_csv(path)
         return
     if kind == "json":
         raise CableError("a JSON file that holds no PlusD records (no \"Canonical ID\"); JSON dumps whose "
                          "newlines were removed cannot be read faithfully: use the cable's text or HTML")
-    data = path.read_bytes()
     if kind == "plusd-json":
         yield from read_plusd(data, str(path))
         return
-    yield read_bytes(data, str(path))
+    yield read_bytes(data, str(path), kind)
 
 
-def refused_file(path: Path) -> str | None:
-    """Why a file is not read at all, from its size and first bytes alone (see `refusal`), or None."""
+def read_whole(path: Path) -> tuple[str | None, bytes | None, str | None]:
+    """Why a file is not read (see `refusal`) and, where it is read, its bytes, opened once (None for a
+    cables.csv, which is read row by row: it may be larger than memory), and their kind where the head that
+    was sniffed is the whole file (else None). Raises OSError."""
     with open(path, "rb", opener=without_waiting) as f:
         info = os.fstat(f.fileno())
         if not stat.S_ISREG(info.st_mode):
-            return NOT_A_FILE
+            return NOT_A_FILE, None, None
         head = f.read(65536)
-    return refusal(info.st_size, head)
+        kind = sniff(head)
+        why = refusal(info.st_size, head, kind)
+        if why or kind == "cables-csv":
+            return why, None, None
+        rest = f.read()
+        return None, head + rest, None if rest else kind
 
 
-def refusal(size: int, head: bytes) -> str | None:
+def refusal(size: int, head: bytes, kind: str | None = None) -> str | None:
     """Why a file of this size and first bytes is not read at all, or None: known from its size and head alone,
-    before the rest is read (a cables.csv may be of any size: its rows are limited one by one)."""
+    before the rest is read (a cables.csv may be of any size: its rows are limited one by one). `kind` is
+    what `sniff` makes of the head, where the caller has it already."""
     if size == 0:
         return "the file is empty"
-    kind = sniff(head)
+    kind = kind or sniff(head)
     if kind == "binary":
         return "the file is binary (it contains NUL bytes), not cable text"
     codec = utf16_codec(head)

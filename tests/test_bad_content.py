@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.spans import record_texts
 from generator.errors import Problems
 from generator.parse import parse_document
 from generator.readers import read_bytes
@@ -118,7 +119,7 @@ def test_crlf_is_read_as_lf_and_its_source_keeps_its_bytes(bad_site):
     crlf = (ROOT / BAD / "cables" / "crlf.txt").read_bytes()
     assert crlf.count(b"\r\n") == crlf.count(b"\n") > 0
     assert (out / "cables" / "07BERLIN242" / "07BERLIN242.txt").read_bytes() == crlf
-    texts = [p["text"] for p in record(out, "07BERLIN242")["paragraphs"]]
+    texts = record_texts(record(out, "07BERLIN242"), crlf)
     assert texts == paragraphs_of(crlf.replace(b"\r\n", b"\n")) and not any("\r" in t for t in texts)
 
 
@@ -128,7 +129,7 @@ def test_cp1252_is_read_as_the_same_text_and_its_source_keeps_its_bytes(bad_site
     assert (out / "cables" / "07MADRID210" / "07MADRID210.txt").read_bytes() == legacy
     r = record(out, "07MADRID210")
     assert r["source"]["encoding"] == "cp1252"
-    assert [p["text"] for p in r["paragraphs"]] == paragraphs_of(legacy.decode("cp1252").encode("utf-8"))
+    assert record_texts(r, legacy) == paragraphs_of(legacy.decode("cp1252").encode("utf-8"))
     assert [p["label"] for p in r["paragraphs"]] == ["1", "2", "3", "4", "5", "6"]
 
 

@@ -3,6 +3,8 @@ test_hostile.py)."""
 
 from __future__ import annotations
 
+import html
+
 import os
 import re
 import shutil
@@ -114,8 +116,13 @@ def test_downloadable_source_is_byte_identical(seed_site):
 def test_original_text_view_numbers_every_line(seed_site):
     page = (seed_site[0] / "cables" / "07BEIJING3239" / "source.html").read_text()
     lines = (ROOT / "content" / "cables" / "000_7c665ef8620d339f.txt").read_text().split("\n")
-    assert page.count('<li id="L') == len(lines) - (1 if lines[-1] == "" else 0)
-    assert 'href="index.html"' in page and "<code>DE RUEHBJ #3239/01 1350301</code>" in page
+    # One text block, byte for byte the file's text (escaped), and one empty list item per line for the numbers.
+    gutter = page[page.index('<ol class="ln"'):page.index("</ol>", page.index('<ol class="ln"'))]
+    assert gutter.count("<li>") == len(lines) - (1 if lines[-1] == "" else 0)
+    block = page[page.index("<pre", page.index('<div class="src"')):page.index("</pre>")]
+    text = html.unescape(block[block.index(">") + 1:])
+    assert text == "\n".join(lines)
+    assert 'href="index.html"' in page and "\nDE RUEHBJ #3239/01 1350301\n" in text
 
 
 def test_page_content_of_3239(seed_site):
