@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import parallel, search
@@ -102,36 +103,43 @@ def swap_changes(stage: Path, output: Path, staged: list[str], replaced: set[str
 
 def index_bundles(out: Path, site: Site, plan: dict[str, list[str]], before: dict[str, str], keys: dict,
                   others: dict[str, str], live: Path | None, found: Problems, store: Store) -> dict[str, str]:
-    """Index each bundle whose pages changed, into its folder under `out`; return each bundle's key.
-
-    Pagefind reads a view of the bundle's pages (hard links to the new file where one was made, else to
-    the live site's), so a bundle is made from exactly its own pages.
-    """
+    """Index each bundle whose pages changed, into its folder under `out`; return each bundle's key."""
     keys_of = {}
+    todo = []
     for name, ids in plan.items():
         pages = search.bundle_pages(site, name, ids)
         keys_of[name] = digest([keys[c] for c in ids], [(p, others.get(p)) for p in pages if not p.startswith("cables/")])
-        if before.get(name) == keys_of[name]:
-            continue
+        if before.get(name) != keys_of[name]:
+            todo.append((name, pages))
+    if todo:
         store.folder.mkdir(parents=True, exist_ok=True)
-        view = Path(tempfile.mkdtemp(prefix=f"view-{os.getpid()}-", dir=store.folder))
-        try:
-            for page in pages:
-                src = out / page
-                if not src.exists() and live is not None:
-                    src = live / page
-                if not src.exists():
-                    continue
-                dst = view / page
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(src, dst)
-                except OSError:
-                    shutil.copyfile(src, dst)
-            report = search.index(view, out / search.folder(name))
-        finally:
-            shutil.rmtree(view, ignore_errors=True)
-        if report.reproducible:
-            found.add("pagefind", None, "the search bundle is left as Pagefind wrote it, so two builds may "
-                                        f"differ in pagefind/ ({report.reproducible})")
+    # Pagefind keeps about one and a half cores busy on one bundle: shards are indexed side by side, one
+    # Pagefind per core (threads only wait on the processes).
+    with ThreadPoolExecutor(max_workers=max(1, min(parallel.workers(), len(todo)))) as pool:
+        for report in pool.map(lambda job: _index_one(out, live, store, *job), todo):
+            if report.reproducible:
+                found.add("pagefind", None, "the search bundle is left as Pagefind wrote it, so two builds may "
+                                            f"differ in pagefind/ ({report.reproducible})")
     return keys_of
+
+
+def _index_one(out: Path, live: Path | None, store: Store, name: str, pages: list[str]) -> search.IndexReport:
+    """Index one bundle from a view of its pages: hard links to the new file where one was made, else to the
+    live site's, so that a bundle is made from exactly its own pages."""
+    view = Path(tempfile.mkdtemp(prefix=f"view-{os.getpid()}-{name or 'main'}-", dir=store.folder))
+    try:
+        for page in pages:
+            src = out / page
+            if not src.exists() and live is not None:
+                src = live / page
+            if not src.exists():
+                continue
+            dst = view / page
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copyfile(src, dst)
+        return search.index(view, out / search.folder(name))
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
