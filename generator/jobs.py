@@ -101,6 +101,10 @@ def swap_changes(stage: Path, output: Path, staged: list[str], replaced: set[str
     swap_in(stage, output, staged, set(replaced), set(gone), source_date_epoch())
 
 
+PAGEFINDS = 2
+"""Pagefind processes run at once: each holds up to about 1.3 GB for a shard of search.SHARD_PAGES cables."""
+
+
 def index_bundles(out: Path, site: Site, plan: dict[str, list[str]], before: dict[str, str], keys: dict,
                   others: dict[str, str], live: Path | None, found: Problems, store: Store) -> dict[str, str]:
     """Index each bundle whose pages changed, into its folder under `out`; return each bundle's key."""
@@ -114,8 +118,8 @@ def index_bundles(out: Path, site: Site, plan: dict[str, list[str]], before: dic
     if todo:
         store.folder.mkdir(parents=True, exist_ok=True)
     # Pagefind keeps about one and a half cores busy on one bundle: shards are indexed side by side, one
-    # Pagefind per core (threads only wait on the processes).
-    with ThreadPoolExecutor(max_workers=max(1, min(parallel.workers(), len(todo)))) as pool:
+    # Pagefind per core but never more than PAGEFINDS at once, as each may hold 1.3 GB (threads only wait).
+    with ThreadPoolExecutor(max_workers=max(1, min(parallel.workers(), PAGEFINDS, len(todo)))) as pool:
         for report in pool.map(lambda job: _index_one(out, live, store, *job), todo):
             if report.reproducible:
                 found.add("pagefind", None, "the search bundle is left as Pagefind wrote it, so two builds may "

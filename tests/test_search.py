@@ -214,3 +214,24 @@ def test_an_entry_found_by_search_is_titled_by_its_name(page, served):
     assert "John E. Herbst" in titles, titles
     meta = page.locator("#other-results .result", has_text="John E. Herbst").first.locator(".result-meta").inner_text()
     assert meta.startswith("Person") and "(People)" in meta
+
+
+def test_shards_pack_whole_years_in_order_and_split_a_year_too_large(monkeypatch):
+    from types import SimpleNamespace
+
+    from generator import search
+    monkeypatch.setattr(search, "SHARD_PAGES", 100)
+    years = {"2003": [f"03X{i}" for i in range(40)], "2004": [f"04X{i}" for i in range(50)],
+             "2005": [f"05X{i}" for i in range(30)], "2006": [f"06X{i}" for i in range(250)],
+             "2007": [f"07X{i}" for i in range(10)]}
+    site = SimpleNamespace(cables={c: None for ids in years.values() for c in ids}, years=years)
+    plan = search.shards(site)
+    assert plan[""] == []
+    assert plan["2003-2004"] == years["2003"] + years["2004"]  # 90 cables: 2005 would make 120
+    assert plan["2005"] == years["2005"]
+    assert sorted(n for n in plan if n.startswith("2006-")) == ["2006-1", "2006-2", "2006-3"]
+    assert sorted(c for n in plan if n.startswith("2006-") for c in plan[n]) == sorted(years["2006"])
+    assert plan["2007"] == years["2007"]
+    # every cable in exactly one shard, and the same plan for the same site
+    assert sorted(c for ids in plan.values() for c in ids) == sorted(site.cables)
+    assert search.shards(site) == plan

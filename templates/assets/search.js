@@ -24,12 +24,20 @@ async function loadPagefind() {
   const baseUrl = new URL(form.dataset.root, document.baseURI).pathname;
   await module.options({ baseUrl });
   await module.init();
-  // A large collection is indexed in shards (by year); each is merged into the main index.
-  for (const shard of (form.dataset.shards || "").split(" ").filter(Boolean)) {
-    await module.mergeIndex(new URL(shard, document.baseURI).pathname, { baseUrl });
-  }
-  await module.filters(); // loads every filter's values, so that each search reports counts for all of them
+  // A large collection is indexed in shards (by year); each is merged into the main index, all at once.
+  const shards = (form.dataset.shards || "").split(" ").filter(Boolean);
+  await Promise.all(shards.map((s) => module.mergeIndex(new URL(s, document.baseURI).pathname, { baseUrl })));
   return module;
+}
+
+// Every filter's values (a file per filter and shard) are fetched only once the reader opens the filters
+// or arrives with some ticked: until then each count stays the build's total, and the first search does
+// not wait for them.
+let filtersLoaded = false;
+async function loadFilters() {
+  if (filtersLoaded) return;
+  await pagefind.filters();
+  filtersLoaded = true;
 }
 
 function readForm() {
@@ -153,9 +161,13 @@ async function showGroup(section, results, build, token) {
   let shown = 0;
   async function page() {
     const slice = results.slice(shown, shown + PAGE_SIZE);
-    const datas = await Promise.all(slice.map((r) => r.data()));
-    if (token !== current) return;
-    for (const data of datas) list.append(build(data, locate(data)));
+    // The first few are shown as soon as their fragments arrive; the rest of the page follows.
+    const loading = slice.map((r) => r.data());
+    for (const part of [loading.slice(0, 4), loading.slice(4)]) {
+      const datas = await Promise.all(part);
+      if (token !== current) return;
+      for (const data of datas) list.append(build(data, locate(data)));
+    }
     shown += slice.length;
     more.hidden = shown >= results.length;
   }
@@ -169,6 +181,7 @@ async function showGroup(section, results, build, token) {
 
 // Each filter value's count becomes the number of results it would leave.
 function updateCounts(cables, others) {
+  if (!filtersLoaded) return;
   const counts = { ...(cables ? cables.filters : {}) };
   counts.type = { ...((others && others.filters.type) || {}), Cable: cables ? cables.results.length : 0 };
   for (const span of form.querySelectorAll(".count")) {
@@ -214,7 +227,7 @@ async function run() {
 let timer = null;
 function later() {
   clearTimeout(timer);
-  timer = setTimeout(() => { writeAddress(); run(); }, 200);
+  timer = setTimeout(() => { writeAddress(); run(); }, 150);
 }
 
 async function start() {
@@ -229,6 +242,9 @@ async function start() {
   form.addEventListener("submit", (event) => { event.preventDefault(); writeAddress(); run(); });
   form.addEventListener("change", later);
   form.elements.q.addEventListener("input", later);
+  const panel = form.querySelector("details.filters");
+  if (!panel || panel.open || form.querySelector("input[type=checkbox]:checked")) await loadFilters();
+  else panel.addEventListener("toggle", () => loadFilters().then(run), { once: true });
   await run();
 }
 
