@@ -22,6 +22,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import Problems
+from .paths import refused
 from .readers import decode, first_non_utf8_line, utf16_codec, without_waiting
 
 MAX_EDITORIAL_BYTES = 10 * 1024 * 1024
@@ -215,21 +216,6 @@ def unknown_keys(data: dict, known: Iterable[str], path: Path | str, problems: P
         hint = f"did you mean {near[0]}?" if near else f"the known keys are {', '.join(known)}"
         line = data.line_of(key) if isinstance(data, LineDict) else None
         problems.add(str(path), line, f"{word}: unknown key; {hint}")
-
-
-def refused(path: Path, problems: Problems) -> bool:
-    """Whether `path`, a file or folder inside content/, is a symbolic link (then an error says it is not read)."""
-    # Even a link to another file of content/ is refused: one rule, with no target to resolve and trust.
-    if not path.is_symlink():
-        return False
-    try:
-        target = os.readlink(path)
-    except OSError:
-        target = "?"
-    problems.error(str(path), None, f"a symbolic link (to {target}) is refused: the content folder must hold "
-                                    "the files themselves, not links to them (copy the file in), so that nothing "
-                                    "from outside it is published")
-    return True
 
 
 def line_of(value: Any) -> int | None:

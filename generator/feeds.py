@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from .link import Site
 from .render import excerpt, url_for
-from .write import source_date_epoch
+from .options import source_date_epoch
 
 FEED_SIZE = 100
 """Entries in the edition's feed: the newest cables by date."""

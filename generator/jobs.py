@@ -19,7 +19,8 @@ from .pages import cable_extras, linker
 from .paths import UnsafePath, inside
 from .render import environment
 from .store import Store, digest
-from .write import source_date_epoch, swap_in
+from .options import source_date_epoch
+from .write import swap_in
 
 
 class _Job:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,3 +26,9 @@ class BuildOptions:
     """Leave the search index of a notes-only rebuild to the caller (the preview indexes after serving)."""
     strict: bool = False
     """Treat warnings as errors: any problem keeps the previous site and its record as they were."""
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH from the environment (reproducible-builds.org), if set and valid."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None

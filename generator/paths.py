@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import Problems
+
 
 class UnsafePath(ValueError):
     """A path that would lead outside its folder, or that names nothing safely."""
@@ -42,3 +44,18 @@ def contained(root: Path, path: Path) -> Path:
     if os.path.commonpath([real_root, real]) != real_root or real == real_root:
         raise UnsafePath(f"refused to write {path}: it lies outside {root}")
     return path
+
+
+def refused(path: Path, problems: Problems) -> bool:
+    """Whether `path`, a file or folder inside content/, is a symbolic link (then an error says it is not read)."""
+    # Even a link to another file of content/ is refused: one rule, with no target to resolve and trust.
+    if not path.is_symlink():
+        return False
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    problems.error(str(path), None, f"a symbolic link (to {target}) is refused: the content folder must hold "
+                                    "the files themselves, not links to them (copy the file in), so that nothing "
+                                    "from outside it is published")
+    return True

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .options import source_date_epoch
+
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
@@ -87,12 +89,6 @@ def stamp_times(root: Path, epoch: int) -> None:
             os.utime(os.path.join(folder, name), (epoch, epoch))
     for folder, dirs, files in os.walk(root, topdown=False):
         os.utime(folder, (epoch, epoch))
-
-
-def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH from the environment (reproducible-builds.org), if set and valid."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
 
 
 def staging_folder(output: Path) -> Path:
