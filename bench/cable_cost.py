@@ -18,15 +18,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator import cite, data, pages  # noqa: E402
-from generator.annotations import join  # noqa: E402
+from generator.render import cite, data
+from generator import pages  # noqa: E402
+from generator.edition.annotations import join  # noqa: E402
 from generator.errors import Problems  # noqa: E402
-from generator.load import read_file  # noqa: E402
-from generator.markup import render as markdown  # noqa: E402
-from generator.render import source_context, url_for  # noqa: E402
-from generator.jobs import _Job  # noqa: E402
-from generator.site import collect  # noqa: E402
-from generator.store import Store  # noqa: E402
+from generator.read.load import read_file  # noqa: E402
+from generator.edition.markup import render as markdown  # noqa: E402
+from generator.render.views import source_context, url_for  # noqa: E402
+from generator.build.jobs import _Job  # noqa: E402
+from generator.build.site import collect  # noqa: E402
+from generator.read.store import Store  # noqa: E402
 
 
 def main() -> None:

@@ -9,8 +9,8 @@ The cables are ../shared/corpus/dev/*.txt (500 texts) and ../shared/corpus/pages
 WikiLeaks pages). For each file two stages are timed apart, in this process, pinned to one core:
 
   read   the file's bytes to a Document (sniffing, decoding, and for a page the HTML reader that takes the
-         cable's text and the page's table out of the whole page), as generator.readers.read_path does it;
-  parse  the Document to a Cable (generator.parse.parse_document): what the issue's target is about.
+         cable's text and the page's table out of the whole page), as generator.read.readers.read_path does it;
+  parse  the Document to a Cable (generator.read.parse.parse_document): what the issue's target is about.
 
 Each cable's time for a stage is its fastest of the repeats (the noise of a shared machine only ever adds);
 the rows give the median, 90th percentile and worst cable, and the whole pass. One warm-up pass first.
@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the package may not be installed
 
 from generator.errors import CableError, Problems  # noqa: E402
-from generator.parse import parse_document  # noqa: E402
-from generator.readers import CableRowError, Document, read_path  # noqa: E402
+from generator.read.parse import parse_document  # noqa: E402
+from generator.read.readers import CableRowError, Document, read_path  # noqa: E402
 
 TARGET_MS = 2.0
 """Median parse time per cable to stay under, in milliseconds."""

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator import search  # noqa: E402
 from generator.errors import Problems  # noqa: E402
-from generator.site import build  # noqa: E402
+from generator.build.site import build  # noqa: E402
 
 SITES = [("seed site", ROOT / "content"), ("500 dev cables", ROOT.parent / "shared" / "corpus" / "dev")]
 

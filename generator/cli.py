@@ -92,7 +92,7 @@ def output_folder(text: str, content: Path) -> Path:
 
 def require_cables(content: Path) -> None:
     """Refuse a content folder that holds no cable file at all (an edition of nothing is a mistake)."""
-    from .load import CABLE_SUFFIXES, cable_files, is_cable_name
+    from .read.load import CABLE_SUFFIXES, cable_files, is_cable_name
 
     folder = content / "cables"
     if folder.is_dir():
@@ -124,7 +124,7 @@ def write_failure(e: OSError, output: Path, kept: bool) -> str:
 
 def written_by_build(name: str, out: Path) -> bool:
     """Whether a build into `out` writes at `name`: the site, its cache, or a staging folder beside the site."""
-    from .store import default_folder
+    from .read.store import default_folder
 
     cache = default_folder(out)
     if any(name == str(root) or name.startswith(str(root) + os.sep) for root in (out, cache, cache.parent)):
@@ -136,7 +136,7 @@ def written_by_build(name: str, out: Path) -> bool:
 # --- build ------------------------------------------------------------------------------------------
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .store import BUILD_MARK, default_folder, stat_key
+    from .read.store import BUILD_MARK, default_folder, stat_key
 
     content = content_folder(args.content)
     output = output_folder(args.output, content)
@@ -147,7 +147,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         if problems is None:
             require_cables(content)
             from .options import BuildOptions
-            from .site import build
+            from .build.site import build
 
             options = BuildOptions(base_url=args.base_url, index_search=not args.no_search,
                                    show=False if args.quiet else None, strict=args.strict)
@@ -169,8 +169,8 @@ def nothing_to_do(args: argparse.Namespace) -> tuple[Problems | None, tuple]:
     """The last build's problems, as a build reports them, when nothing it read has changed since, without
     loading the renderer; else None and what was found (the build's options, the last build's head, the scan
     of content/). A strict build has nothing to do only when the last build had no problem."""
-    from .search import installed
-    from .store import Store, build_base, default_folder, unchanged, write_atomic
+    from .build.search import installed
+    from .read.store import Store, build_base, default_folder, unchanged, write_atomic
 
     start = time.perf_counter()
     output = Path(args.output)
@@ -244,8 +244,8 @@ def shown(folder: Path) -> str:
 # --- check, serve, inspect, import ------------------------------------------------------------------
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .site import check
-    from .store import default_folder
+    from .build.site import check
+    from .read.store import default_folder
 
     problems = Problems()
     content = content_folder(args.content)
@@ -292,8 +292,8 @@ def free_port(host: str, port: int) -> None:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from .inspect import write_json_line, write_summary
-    from .load import cable_files, read_cables
+    from .read.inspect import write_json_line, write_summary
+    from .read.load import cable_files, read_cables
 
     problems = Problems()
     paths = [Path(p) for p in args.paths]
@@ -315,8 +315,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .audit import ALLOWLIST, read_all, read_allowlist, run_audit, write_json, write_lines
-    from .load import cable_files
+    from .read.audit import ALLOWLIST, read_all, read_allowlist, run_audit, write_json, write_lines
+    from .read.load import cable_files
 
     problems = Problems()
     paths = [Path(p) for p in args.paths]
@@ -334,8 +334,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importer import Selection, import_cables, summary
-    from .load import cable_files
+    from .read.importer import Selection, import_cables, summary
+    from .read.load import cable_files
 
     selection = Selection(origins=args.origin or [], tags=args.tag or [], start=args.start, end=args.end,
                           ids=[i.upper() for i in args.id or []])

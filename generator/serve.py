@@ -40,8 +40,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .errors import Problems, report
-from .render import ASSETS, TEMPLATES
-from .store import Store, default_folder, write_atomic
+from .render.views import ASSETS, TEMPLATES
+from .read.store import Store, default_folder, write_atomic
 
 DEBOUNCE = 0.03
 """Seconds to wait after a change for the rest of a save (editors write a file in several steps)."""
@@ -264,7 +264,7 @@ class Preview:
     def rebuild(self) -> None:
         """Build into the preview's folder; on errors keep the last good site. Search bundles that a quick
         rebuild left to index are indexed by `refresh_search`, after the page has reloaded."""
-        from .site import BUILD_MARK, build
+        from .build.site import BUILD_MARK, build
 
         start = time.perf_counter()
         had_site = (self.output / BUILD_MARK).exists()
@@ -282,9 +282,9 @@ class Preview:
 
     def refresh_search(self) -> None:
         """Index what the last quick rebuild left to index (pages are served and rebuilt meanwhile)."""
-        from .quick import refresh_search
-        from .search import SearchIndexError
-        from .write import Busy
+        from .build.quick import refresh_search
+        from .build.search import SearchIndexError
+        from .build.write import Busy
 
         with self.lock:
             begun = self.generation

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problems
-from generator.load import read_file
+from generator.read.load import read_file
 
 from .browser import browser  # noqa: F401  (one chromium for the whole session, shared by every module)
 

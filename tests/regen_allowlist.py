@@ -15,9 +15,9 @@ import re
 import sys
 from pathlib import Path
 
-from generator.audit import ALLOWLIST, Finding, Read, audit, read_all, short
+from generator.read.audit import ALLOWLIST, Finding, Read, audit, read_all, short
 from generator.errors import Problems
-from generator.paragraphs import BODY_BANNER
+from generator.read.paragraphs import BODY_BANNER
 from generator.tables import tag_codes
 
 ROOT = Path(__file__).resolve().parent.parent

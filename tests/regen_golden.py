@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
 from generator.errors import CableError, Problems  # noqa: E402
-from generator.inspect import as_json  # noqa: E402
+from generator.read.inspect import as_json  # noqa: E402
 from generator.model import Cable  # noqa: E402
-from generator.parse import parse_document  # noqa: E402
-from generator.readers import CableRowError, read_bytes, read_path  # noqa: E402
+from generator.read.parse import parse_document  # noqa: E402
+from generator.read.readers import CableRowError, read_bytes, read_path  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from generator.errors import Problems
-from generator.site import build
+from generator.build.site import build
 
 from .browser import chromium_path
 from .pages_server import pages_server

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from generator.errors import Problems
-from generator.load import read_file
+from generator.read.load import read_file
 
 from .conftest import need_shared
 from .test_accuracy_pages import publisher_errors, same_tags, same_time

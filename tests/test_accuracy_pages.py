@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import CableError, Problems
-from generator.parse import parse_document
-from generator.readers import read_bytes
+from generator.read.parse import parse_document
+from generator.read.readers import read_bytes
 
 from .conftest import ROOT, need_shared
 

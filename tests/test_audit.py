@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import audit, paragraphs, parse
-from generator.audit import Read, read_all
+from generator.read import audit, paragraphs, parse
+from generator.read.audit import Read, read_all
 from generator.errors import Problems
 
 from .conftest import ROOT, SEED_3239, need_shared
@@ -120,7 +120,7 @@ def test_a_reference_not_resolved_is_found():
 def test_body_text_among_the_recipients_is_found(monkeypatch):
     # header.py now ends the addressees at the publisher's '----- header ends -----' (tests/test_recipients.py);
     # without that rule the line is an addressee of this real page, and the check finds it.
-    from generator import header
+    from generator.read import header
 
     monkeypatch.setattr(header, "ends_addressees", lambda s, gap: False)
     r = read("pages", "apr2011", "09ASUNCION13.html")

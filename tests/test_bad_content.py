@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.spans import record_texts
+from generator.render.spans import record_texts
 from generator.errors import Problems
-from generator.parse import parse_document
-from generator.readers import read_bytes
-from generator.site import build
-from generator.store import default_folder
+from generator.read.parse import parse_document
+from generator.read.readers import read_bytes
+from generator.build.site import build
+from generator.read.store import default_folder
 
 from .conftest import ROOT
 from .test_bad_input import run

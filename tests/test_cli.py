@@ -19,9 +19,9 @@ import pytest
 
 from generator import cli, parallel
 from generator.errors import Problems
-from generator.importer import Selection
-from generator.load import cable_files, read_cables
-from generator.store import default_folder
+from generator.read.importer import Selection
+from generator.read.load import cable_files, read_cables
+from generator.read.store import default_folder
 
 from .conftest import CONTENT, ROOT, SEED_3239, SEED_6872
 from .preview_server import free_port
@@ -354,7 +354,7 @@ def test_a_first_build_on_a_full_disk(tiny_disk):
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES, errno.EROFS])
 def test_a_worker_that_cannot_write_is_one_line(tmp_path, monkeypatch, capsys, code):
     """The cables are rendered by forked workers: their failure to write comes back as the message."""
-    from generator import jobs
+    from generator.build import jobs
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

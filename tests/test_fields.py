@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.header import parse_recipient
+from generator.read.header import parse_recipient
 from generator.ids import canonical_id
-from generator.parse import (classification_from_text, parse_declassify, parse_reasons, parse_references,
+from generator.read.parse import (classification_from_text, parse_declassify, parse_reasons, parse_references,
                              parse_tags, split_classified_by)
 
 

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from generator.errors import Problems
-from generator.importer import Selection, import_cables
-from generator.load import read_cables
-from generator.site import build
+from generator.read.importer import Selection, import_cables
+from generator.read.load import read_cables
+from generator.build.site import build
 
 from .conftest import ROOT, SEED_3239, SEED_6872
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from generator.errors import Problems
-from generator.parse import parse_declassify, parse_document, parse_tags
-from generator.readers import read_bytes
+from generator.read.parse import parse_declassify, parse_document, parse_tags
+from generator.read.readers import read_bytes
 
 from .conftest import need_shared
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problems
-from generator.load import read_file
-from generator.readers import CABLE_TABLE, read_bytes, sniff
+from generator.read.load import read_file
+from generator.read.readers import CABLE_TABLE, read_bytes, sniff
 
 from .conftest import need_shared
 from .test_bad_input import run

@@ -25,8 +25,8 @@ import pytest
 import yaml
 
 from generator.errors import Problems
-from generator.markup import render as markdown
-from generator.site import build
+from generator.edition.markup import render as markdown
+from generator.build.site import build
 
 from .conftest import ROOT
 from .pages_server import fetch, pages_server

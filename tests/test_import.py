@@ -6,7 +6,7 @@ import json
 import os
 
 from generator.errors import Problems
-from generator.load import read_cables
+from generator.read.load import read_cables
 
 from .conftest import need_shared
 from .test_bad_input import run

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import pages, search
+from generator.render import pages
+from generator.build import search
 from generator.errors import Problems
-from generator.site import build
-from generator.store import default_folder
+from generator.build.site import build
+from generator.read.store import default_folder
 
 from .conftest import ROOT, need_shared
 
@@ -118,7 +119,7 @@ def test_adding_and_removing_cables_matches_a_clean_build(dev_content, tmp_path)
 def test_a_template_change_rebuilds_everything(dev_content, tmp_path, monkeypatch):
     out = tmp_path / "site"
     assert not build(dev_content, out, Problems()).errors
-    from generator import site
+    from generator.build import site
     monkeypatch.setattr(site, "build_base", lambda *a: "another generator")
     assert not build(dev_content, out, Problems()).errors
     assert last_build(out)["pages"]["written"] > 60 * 7
@@ -173,8 +174,8 @@ def test_the_preview_indexes_search_after_a_quick_rebuild(dev_content, tmp_path)
     """serve reloads the page first; the search bundle follows, and then the site equals a clean build."""
     if not search.available():
         pytest.skip("pagefind is not installed")
-    from generator.quick import refresh_search
-    from generator.store import Store
+    from generator.build.quick import refresh_search
+    from generator.read.store import Store
     out = tmp_path / "site"
     assert not build(dev_content, out, Problems(), preview=True).errors
     edit_note(dev_content)

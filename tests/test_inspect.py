@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.inspect import CONTRACT_KEYS, PARAGRAPH_KEYS
+from generator.read.inspect import CONTRACT_KEYS, PARAGRAPH_KEYS
 
 from .conftest import CONTENT, SEED_3239
 from .test_bad_input import run

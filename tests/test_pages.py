@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problems
-from generator.site import build
+from generator.build.site import build
 
 from .conftest import ROOT, need_shared
 
@@ -202,7 +202,7 @@ def test_a_dev_sample_builds_with_every_anchor(tmp_path):
         shutil.copy(dev / name, content / "cables" / name)
     problems = build(content, tmp_path / "site", Problems())
     assert not problems.errors, [str(p) for p in problems.errors]
-    from generator.load import read_cables
+    from generator.read.load import read_cables
     cables = list(read_cables([content / "cables"], Problems()))
     assert len(cables) == len(names)
     for c in cables:
@@ -214,7 +214,7 @@ def test_a_dev_sample_builds_with_every_anchor(tmp_path):
 
 def test_only_the_preview_allows_the_live_reload_script(tmp_path):
     """The published site allows no inline script; `serve` allows livereload's one script by its hash."""
-    from generator.render import LIVERELOAD_SCRIPT_HASH
+    from generator.render.views import LIVERELOAD_SCRIPT_HASH
 
     build(ROOT / "content", tmp_path / "published", Problems())
     build(ROOT / "content", tmp_path / "preview", Problems(), preview=True)
@@ -252,7 +252,7 @@ def test_filter_ids_stay_distinct_when_two_values_slug_alike(tmp_path):
 def test_each_marking_prints_on_a_named_page_the_style_sheet_defines():
     """Every printed page carries the marking through the sheet's @page margin boxes: each name print_page
     gives has its @page rule and body class, and a marking the table lacks prints as its level."""
-    from generator.render import PRINT_PAGES, TEMPLATES, print_page
+    from generator.render.views import PRINT_PAGES, TEMPLATES, print_page
     css = (TEMPLATES / "assets" / "style.css").read_text()
     for marking, name in PRINT_PAGES.items():
         page = re.search(rf"\.print-{name}\{{page:([\w-]+)\}}", css)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from generator import paragraphs
-from generator.audit import read_all
+from generator.read import paragraphs
+from generator.read.audit import read_all
 from generator.errors import Problems
 
 from .conftest import need_shared

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
+from generator.build import search
 from generator.errors import Problems
-from generator.quick import refresh_search
-from generator.site import build
-from generator.store import Store, default_folder
-from generator.write import Busy
+from generator.build.quick import refresh_search
+from generator.build.site import build
+from generator.read.store import Store, default_folder
+from generator.build.write import Busy
 
 from .conftest import ROOT
 from .test_state import Crash, stop_at_operation
@@ -136,7 +136,7 @@ def test_pages_changed_while_the_refresh_indexes_are_never_marked_indexed(stale,
     assert indexed_pages(out)[page] == hashlib.sha256((out / page).read_bytes()).hexdigest()
 
 
-HOLD_THE_LOCK = ("import sys, time; from pathlib import Path; from generator.write import build_lock\n"
+HOLD_THE_LOCK = ("import sys, time; from pathlib import Path; from generator.build.write import build_lock\n"
                  "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)")
 
 

@@ -11,7 +11,7 @@ import shutil
 import time
 from pathlib import Path
 
-from generator import search
+from generator.build import search
 from generator.errors import Problems
 
 from .conftest import ROOT
@@ -231,7 +231,7 @@ def test_the_preview_survives_an_editor(tmp_path):
         content.put_back(originals)
         settled(served, content, before)
         clean = tmp_path / "clean"
-        from generator.site import build
+        from generator.build.site import build
         assert not build(root, clean, Problems(), preview=True, base_url=served.base).errors
         assert tree(served.site) == tree(clean)  # after all that, the site a clean build makes
     finally:

@@ -1,6 +1,6 @@
 """Property tests for the cable parser: random, mutated, truncated and spliced inputs, grown from real cables.
 
-For every input, reading it as a build does (`generator.load.read_file`) returns Cables and records
+For every input, reading it as a build does (`generator.read.load.read_file`) returns Cables and records
 problems, and each format reader with `parse_document` either returns a Cable or raises `CableError`
 with a message; no other exception, no input takes a second or more, and every Cable has an id and
 text that can be written as UTF-8.
@@ -25,11 +25,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.errors import CableError, Problems
-from generator.inspect import as_json
-from generator.load import read_file
+from generator.read.inspect import as_json
+from generator.read.load import read_file
 from generator.model import Cable
-from generator.parse import parse_document
-from generator.readers import READERS, CableRowError, read_bytes, read_path, read_plusd
+from generator.read.parse import parse_document
+from generator.read.readers import READERS, CableRowError, read_bytes, read_path, read_plusd
 
 from .conftest import SEED_3239, SEED_6872, SHARED
 

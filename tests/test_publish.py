@@ -21,8 +21,8 @@ import feedparser
 import pytest
 
 from generator.errors import Problems
-from generator.inspect import CONTRACT_KEYS
-from generator.site import build
+from generator.read.inspect import CONTRACT_KEYS
+from generator.build.site import build
 
 from .conftest import ROOT, need_shared
 from .pages_server import Links, crawl, fetch, pages_server
@@ -158,7 +158,7 @@ def test_a_failed_render_keeps_the_previous_site(tmp_path, monkeypatch, change):
     out = tmp_path / "site"
     assert not build(content, out, Problems()).errors
     before = tree(out)
-    from generator import pages
+    from generator.render import pages
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full, say")
@@ -239,7 +239,7 @@ def test_sitemap_and_robots(published, unaddressed):
 
 
 def test_sitemap_splits_past_fifty_thousand_pages():
-    from generator.feeds import sitemap_files
+    from generator.render.feeds import sitemap_files
     files = sitemap_files({"base_url": "https://x.org"}, [f"cables/{k}/index.html" for k in range(120_001)])
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
     assert files["sitemap.xml"]["index"] and len(files["sitemap-3.xml"]["urls"]) == 20_001
@@ -326,7 +326,7 @@ def test_pages_workflow_tests_builds_and_deploys_with_the_official_actions():
 
 
 def test_a_feed_without_dated_entries_takes_source_date_epoch(monkeypatch):
-    from generator.feeds import fallback_date
+    from generator.render.feeds import fallback_date
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1193630880")
     assert fallback_date() == "2007-10-29T04:08:00Z"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problems
-from generator.site import build
+from generator.build.site import build
 
 from .browser import axe_script, chromium_path, missing, vnu_command
 from .conftest import ROOT, need_shared

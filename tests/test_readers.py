@@ -9,8 +9,8 @@ import tracemalloc
 import pytest
 
 from generator.errors import Problems
-from generator.load import read_file
-from generator.readers import read_csv, sniff
+from generator.read.load import read_file
+from generator.read.readers import read_csv, sniff
 
 from .conftest import SEED_3239, SEED_6872, need_shared, parse_one
 

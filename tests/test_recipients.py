@@ -4,8 +4,8 @@ Cable.header as written, never read as addressees."""
 from __future__ import annotations
 
 from generator.errors import Problems
-from generator.parse import parse_document
-from generator.readers import read_bytes
+from generator.read.parse import parse_document
+from generator.read.readers import read_bytes
 
 from .conftest import need_shared
 from .test_front_matter import dev, page

@@ -1,15 +1,15 @@
 """The data record carries a paragraph's text only where the source file can't give it back: elsewhere it points
-at the lines, and the rule of generator.spans rebuilds the text exactly (issue 19: what repeats is what goes)."""
+at the lines, and the rule of generator.render.spans rebuilds the text exactly (issue 19: what repeats is what goes)."""
 
 from __future__ import annotations
 
 import json
 
-from generator.data import lean_paragraphs
+from generator.render.data import lean_paragraphs
 from generator.errors import Problems
-from generator.inspect import as_json, CONTRACT_KEYS, PARAGRAPH_KEYS
-from generator.load import read_file
-from generator.spans import record_texts
+from generator.read.inspect import as_json, CONTRACT_KEYS, PARAGRAPH_KEYS
+from generator.read.load import read_file
+from generator.render.spans import record_texts
 
 from .conftest import need_shared
 

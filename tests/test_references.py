@@ -9,8 +9,8 @@ import re
 import pytest
 
 from generator.errors import Problems
-from generator.parse import parse_document, parse_references, ref_place
-from generator.readers import read_bytes
+from generator.read.parse import parse_document, parse_references, ref_place
+from generator.read.readers import read_bytes
 
 from .conftest import need_shared
 from .test_front_matter import page, dev
@@ -135,7 +135,7 @@ def test_short_forms_that_name_no_single_post_resolve_nothing():
 
 def test_two_digits_before_a_series_and_its_number_are_a_year_not_a_message():
     """09BUENOSAIRES1305: "REF: BRASILIA 09 MDA 839" names a document of 2009, not message 9 of Brasilia."""
-    from generator.parse import parse_references
+    from generator.read.parse import parse_references
 
     assert [r.id for r in parse_references("BRASILIA 09 MDA 839", 2009)] == [None]
     assert [r.id for r in parse_references("A. BRASILIA 2799 AND 2764", 2009)] == ["09BRASILIA2799", "09BRASILIA2764"]

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from generator.errors import Problems
-from generator.site import build
+from generator.build.site import build
 
 from .conftest import ROOT
 from .pages_server import pages_server
@@ -153,7 +153,7 @@ def test_the_search_page_csp_allows_webassembly_and_nothing_inline(served):
 
 @pytest.mark.parametrize("change", ["everything", "one note"])
 def test_a_failing_indexer_keeps_the_previous_site(tmp_path, monkeypatch, change):
-    from generator import search
+    from generator.build import search
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     out = tmp_path / "site"
@@ -177,9 +177,9 @@ def test_a_failing_indexer_keeps_the_previous_site(tmp_path, monkeypatch, change
 def test_undated_cables_keep_a_place_in_date_order(seed_3239):
     """Pagefind drops pages without the sort key from a sorted list; undated cables sort last either way."""
     import dataclasses
-    from generator.annotations import Joined
-    from generator.content import Content, SITE_DEFAULTS
-    from generator.render import cable_context
+    from generator.edition.annotations import Joined
+    from generator.edition.content import Content, SITE_DEFAULTS
+    from generator.render.views import cable_context
     content = Content(site=dict(SITE_DEFAULTS))
     dated = cable_context(seed_3239, Joined(), content, lambda *a: None, "../../")["search"]
     assert (dated["newest"], dated["oldest"], dated["year"]) == ("2007-05-15", "2007-05-15", "2007")
@@ -219,7 +219,7 @@ def test_an_entry_found_by_search_is_titled_by_its_name(page, served):
 def test_shards_pack_whole_years_in_order_and_split_a_year_too_large(monkeypatch):
     from types import SimpleNamespace
 
-    from generator import search
+    from generator.build import search
     monkeypatch.setattr(search, "SHARD_PAGES", 100)
     years = {"2003": [f"03X{i}" for i in range(40)], "2004": [f"04X{i}" for i in range(50)],
              "2005": [f"05X{i}" for i in range(30)], "2006": [f"06X{i}" for i in range(250)],

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
-from generator import paragraphs
-from generator.audit import read_all
+from generator.read import paragraphs
+from generator.read.audit import read_all
 from generator.errors import Problems
-from generator.inspect import CONTRACT_KEYS, PARAGRAPH_KEYS, as_json
+from generator.read.inspect import CONTRACT_KEYS, PARAGRAPH_KEYS, as_json
 
 from .conftest import need_shared
 

@@ -200,7 +200,7 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def test_serve_leaves_a_built_site_as_it_was(tmp_path):
-    from generator.site import build
+    from generator.build.site import build
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -361,7 +361,7 @@ def test_the_problems_panel_escapes_what_it_shows(served):
 
 @pytest.fixture
 def seed_preview(tmp_path):
-    from generator import search
+    from generator.build import search
     if not search.available():
         pytest.skip("pagefind is not installed")
     content = tmp_path / "content"
@@ -380,9 +380,9 @@ def quick_edit(content: Path, text: str | None = None) -> str:
 def test_an_edit_undone_before_the_search_refresh_keeps_the_bundle(seed_preview):
     """Fixing a YAML mistake puts back what the search bundle was made from: the refresh has nothing to index
     (it used to swap in a bundle it had not made, leaving pagefind/ gone and .pagefind-old-* behind)."""
-    from generator.quick import refresh_search
-    from generator.site import build
-    from generator.store import Store, default_folder
+    from generator.build.quick import refresh_search
+    from generator.build.site import build
+    from generator.read.store import Store, default_folder
 
     content, out = seed_preview
     assert not build(content, out, Problems(), preview=True).errors
@@ -402,9 +402,9 @@ def test_an_edit_undone_before_the_search_refresh_keeps_the_bundle(seed_preview)
 
 
 def test_a_missing_bundle_is_made_again_by_the_refresh(seed_preview):
-    from generator.quick import refresh_search
-    from generator.site import build
-    from generator.store import Store, default_folder
+    from generator.build.quick import refresh_search
+    from generator.build.site import build
+    from generator.read.store import Store, default_folder
 
     content, out = seed_preview
     assert not build(content, out, Problems(), preview=True).errors
@@ -420,9 +420,9 @@ def test_a_missing_bundle_is_made_again_by_the_refresh(seed_preview):
 def test_a_refresh_is_not_put_in_place_after_a_rebuild(seed_preview):
     """The preview's account of rebuilds: a refresh begun before one leaves the site and the record as they
     are, for the next refresh to index the site as it is then."""
-    from generator.quick import refresh_search
-    from generator.site import build
-    from generator.store import Store, default_folder
+    from generator.build.quick import refresh_search
+    from generator.build.site import build
+    from generator.read.store import Store, default_folder
 
     content, out = seed_preview
     assert not build(content, out, Problems(), preview=True).errors
@@ -476,8 +476,8 @@ def test_pages_are_served_while_a_rebuild_runs(tmp_path):
 def test_a_note_edit_keeps_the_preview_address(tmp_path):
     """A quick rebuild (notes only) renders with the address the build was given, as a full one does: the
     preview's pages kept their canonical link to 127.0.0.1 only until the first note edit."""
-    from generator.site import build
-    from generator.store import default_folder
+    from generator.build.site import build
+    from generator.read.store import default_folder
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

@@ -23,15 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from generator import readers
-from generator.content import load_content, load_tags
-from generator.data import catalog_csv
+from generator.read import readers
+from generator.edition.content import load_content, load_tags
+from generator.render.data import catalog_csv
 from generator.errors import Problems
-from generator.load import read_collection, read_file
-from generator.parse import parse_document
-from generator.readers import read_bytes
-from generator.site import build
-from generator.store import Store
+from generator.read.load import read_collection, read_file
+from generator.read.parse import parse_document
+from generator.read.readers import read_bytes
+from generator.build.site import build
+from generator.read.store import Store
 
 from .conftest import ROOT, SEED_3239, need_shared, parse_one
 from .test_bad_input import run

@@ -9,9 +9,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from generator.content import RELATION_TITLES, RELATIONS
+from generator.edition.content import RELATION_TITLES, RELATIONS
 from generator.errors import Problems
-from generator.site import build
+from generator.build.site import build
 
 from .conftest import ROOT, need_shared
 from .pages_server import Links

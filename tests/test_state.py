@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problems
-from generator.importer import Selection, import_cables
-from generator.load import read_file
+from generator.read.importer import Selection, import_cables
+from generator.read.load import read_file
 from generator.paths import UnsafePath, inside
-from generator.site import build
-from generator.store import default_folder
-from generator.write import build_lock, lock_file
+from generator.build.site import build
+from generator.read.store import default_folder
+from generator.build.write import build_lock, lock_file
 
 from .conftest import ROOT, SEED_3239, SEED_6872, need_shared
 
@@ -107,7 +107,7 @@ def test_import_writes_nothing_outside_into(tmp_path):
 
 def test_paths_are_checked_again_where_files_are_written(tmp_path, monkeypatch):
     """Were an id to slip past the reader's check, the build and import still write nothing outside."""
-    from generator import parse
+    from generator.read import parse
     monkeypatch.setattr(parse, "valid_id", lambda cid: True)
     project = tmp_path / "project"
     content = project / "content"
@@ -148,7 +148,7 @@ def test_a_second_build_into_the_same_output_is_refused_while_one_runs(tmp_path)
     content = seed_content(tmp_path)
     out = tmp_path / "site"
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from generator.write import build_lock\n"
+        "import sys, time; from pathlib import Path; from generator.build.write import build_lock\n"
         "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)"), str(out)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
@@ -180,8 +180,8 @@ def test_an_edit_in_the_same_clock_tick_is_not_taken_for_no_change(tmp_path, mon
     """An editor saves twice in one tick of the file system's clock, the build reading between the saves: the
     second save leaves size, time and inode as they were. The build reads only once that tick has passed,
     so the second save moves the time, and the next build sees it."""
-    from generator import site
-    from generator.store import RACY_NS
+    from generator.build import site
+    from generator.read.store import RACY_NS
     content = seed_content(tmp_path)
     out = tmp_path / "site"
     glossary = content / "glossary.yaml"
@@ -211,7 +211,7 @@ def test_an_edit_in_the_same_clock_tick_is_not_taken_for_no_change(tmp_path, mon
 
 def test_a_note_saved_while_the_build_runs_is_rendered_by_the_next_build(tmp_path, monkeypatch):
     """A cable's key is made from the note's bytes the build read, not from the file read again later."""
-    from generator import site
+    from generator.build import site
     content = small_content(tmp_path, 1)
     other = content / "cables" / "00HARARE6677.txt"
     out = tmp_path / "site"
@@ -242,7 +242,7 @@ def test_an_edit_while_the_build_reads_is_seen_by_the_next_build(tmp_path, monke
     old = cable.read_bytes()
     past = time.time_ns() - 10**10
     os.utime(cable, ns=(past, past))  # an old file: its stamp is trusted
-    from generator import load
+    from generator.read import load
     real = load.parse_document
 
     def edit_then_parse(doc, problems=None):
@@ -495,7 +495,8 @@ def test_a_template_edit_then_an_incremental_build_equals_a_clean_build(built_on
     shutil.copytree(built_once, work, symlinks=True)
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    from generator import render, store
+    from generator.render import views as render
+    from generator.read import store
     monkeypatch.setattr(store, "TEMPLATES", templates)
     monkeypatch.setattr(render, "TEMPLATES", templates)
     _replace_once(templates / "base.html", "</footer>", "<p>An edited footer.</p></footer>")
@@ -509,7 +510,7 @@ def test_a_template_edit_then_an_incremental_build_equals_a_clean_build(built_on
 
 def test_pagefind_ends_with_a_killed_build(tmp_path):
     """A build killed while Pagefind indexes leaves no Pagefind writing into its staging folder."""
-    from generator import search
+    from generator.build import search
     if not search.DIE_WITH_BUILD:
         pytest.skip("setpriv is not on this machine: Pagefind cannot be tied to the build")
     slow = tmp_path / "slow-pagefind"
@@ -565,7 +566,7 @@ def test_an_id_written_loosely_is_read_as_its_canonical_form(tmp_path, given):
 
 def test_the_store_refuses_a_key_that_is_not_a_hash(tmp_path):
     """Keys name files of the cache: one that is a hash followed by a path is refused, not followed."""
-    from generator.store import Store
+    from generator.read.store import Store
     store = Store(tmp_path / "cache")
     good = "ab" * 32
     store.save(good, "parse")
@@ -582,7 +583,7 @@ def test_a_file_whose_stamp_the_clock_has_not_passed_is_read_again_by_the_next_b
     """The scan waits a few ticks for a file changed just before it to settle; one that has not settled by then (a
     stamp the clock has not reached: a file saved over and over, or stamped ahead) gets a mark no later scan
     equals, so that its stamp never stands for its bytes. And the scan does not wait for the clock to get there."""
-    from generator.store import is_racy, scan
+    from generator.read.store import is_racy, scan
     folder = tmp_path / "content"
     folder.mkdir()
     ahead, calm = folder / "glossary.yaml", folder / "people.yaml"
@@ -615,24 +616,24 @@ def test_a_file_stamped_in_the_future_does_not_stall_the_build(tmp_path):
 
 
 def test_a_parse_is_never_kept_under_the_key_of_other_bytes(tmp_path, monkeypatch):
-    """Saved between the hash and the read: the parse of the new bytes must not stay in the cache under the hash
-    of the old ones, even when the build stops before it tidies the cache (here --strict refuses it). Else the
-    old bytes, put back, show the new text."""
-    from generator import load
+    """Saved just after the build read the file: the parse of one set of bytes must never stay in the cache under
+    the hash of another, even when the build stops before it tidies the cache (here --strict refuses it). Else
+    the old bytes, put back, show the new text. (The bytes are read once, then hashed and parsed.)"""
+    from generator.read import load
     content = seed_content(tmp_path)
     out = tmp_path / "site"
     cable = content / "cables" / SEED_6872.name
     old = cable.read_bytes()
     past = time.time_ns() - 10**10
     os.utime(cable, ns=(past, past))
-    real = load.file_key
+    real = load.read_whole
 
-    def hash_then_save(path):
-        key = real(path)
+    def read_then_save(path):
+        got = real(path)
         if path == cable and b"W0RKSHOP" not in cable.read_bytes():
             cable.write_bytes(old.replace(b"WORKSHOP", b"W0RKSHOP", 1))  # the editor saves just then
-        return key
-    monkeypatch.setattr(load, "file_key", hash_then_save)
+        return got
+    monkeypatch.setattr(load, "read_whole", read_then_save)
     settings = content / "site.yaml"
     good = settings.read_text(encoding="utf-8")
     settings.write_text(good + "subtitel: a typo, one warning\n", encoding="utf-8")
@@ -650,7 +651,7 @@ def test_a_build_stopped_between_its_swap_and_its_record_is_not_taken_for_the_la
     """Killed after the new site is in place, before the cache records it: the record still describes the site
     before. Files then put back as they were (cp -p: same bytes, same time, same inode) must not make the next
     build say "nothing changed" over a site that shows the edit."""
-    from generator.store import Store
+    from generator.read.store import Store
     content = seed_content(tmp_path)
     out = tmp_path / "site"
     assert not build(content, out, Problems(), index_search=False).errors
@@ -714,9 +715,9 @@ def test_a_note_edit_stopped_at_any_file_operation_leaves_the_previous_site(tmp_
 KILLED_AT_A_SWAP_RENAME = r'''
 import os, sys
 from pathlib import Path
-from generator import write
+from generator.build import write
 from generator.errors import Problems
-from generator.site import build
+from generator.build.site import build
 
 content, out, at = Path(sys.argv[1]), Path(sys.argv[2]).resolve(), int(sys.argv[3])
 write._RENAMEAT2 = None  # a platform without an exchange: the site goes in by two renames
@@ -738,7 +739,7 @@ build(content, out, Problems(), index_search=False)
 def test_without_an_exchange_a_build_killed_between_its_renames_leaves_the_previous_site(tmp_path, at):
     """Where the system cannot exchange two folders, the old site is renamed aside, then the new one into place.
     Killed before either rename, the next build finds the previous site in place or puts it back; never gone."""
-    from generator.write import clear_leftovers
+    from generator.build.write import clear_leftovers
     content = seed_content(tmp_path)
     out = tmp_path / "site"
     assert not build(content, out, Problems(), index_search=False).errors
@@ -761,7 +762,7 @@ def test_without_an_exchange_a_build_killed_between_its_renames_leaves_the_previ
 def test_pages_beside_the_cables_are_checked_again_where_they_are_written(tmp_path, monkeypatch):
     """Were a slug to let a path through (an origin that is one, from a cables.csv), the origin's page is still
     refused, not written outside the site."""
-    from generator import pages
+    from generator.render import pages
     monkeypatch.setattr(pages, "slug", lambda text: text)
     project = tmp_path / "project"
     content = project / "content"
@@ -783,7 +784,7 @@ def test_a_path_in_a_damaged_record_is_not_followed(tmp_path):
     """The cache's record names the files of the last build, which the next one removes where their cable went:
     a path there that leads out of the site (a damaged or doctored cache) removes nothing outside it."""
     import pickle
-    from generator.store import Store
+    from generator.read.store import Store
     project = tmp_path / "project"
     content = seed_content(project)
     out = project / "site"
@@ -822,7 +823,7 @@ def test_removing_a_cable_another_cites_then_an_incremental_build_equals_a_clean
     assert sorted(p for p in set(mine) | set(theirs) if mine.get(p) != theirs.get(p)) == []
 
 
-TRY_THE_LOCK = ("import sys; from pathlib import Path; from generator.write import Busy, build_lock\n"
+TRY_THE_LOCK = ("import sys; from pathlib import Path; from generator.build.write import Busy, build_lock\n"
                 "try:\n    with build_lock(Path(sys.argv[1])):\n        print('taken')\n"
                 "except Busy as e:\n    print(e)")
 
@@ -845,7 +846,7 @@ def test_every_build_of_a_long_running_process_holds_the_lock(tmp_path):
 def test_a_quick_rebuild_stopped_between_its_swap_and_its_record_is_not_taken_for_the_last_one(tmp_path, monkeypatch):
     """The same for the quick rebuild of an edited note: killed after the cable's folder is swapped in, before the
     record, then the note put back with cp -p: the next build must not find "nothing changed"."""
-    from generator.store import Store
+    from generator.read.store import Store
     content = seed_content(tmp_path)
     out = tmp_path / "site"
     assert not build(content, out, Problems(), index_search=False).errors
@@ -870,15 +871,15 @@ def test_a_quick_rebuild_stopped_between_its_swap_and_its_record_is_not_taken_fo
 def test_a_parse_cached_by_other_code_is_read_again(tmp_path, monkeypatch):
     """The cache keeps a file's parse only for the code that made it: after an upgrade of the generator, cables
     pickled by the old code (which may lack the new model's fields) are parsed again, not loaded."""
-    import generator.load as load
+    import generator.read.load as load
 
     content = seed_content(tmp_path)
     out = tmp_path / "site"
     assert not build(content, out, Problems(), index_search=False).errors
     parses = []
     real = load.read_file
-    monkeypatch.setattr(load, "read_file", lambda path, problems: parses.append(path.name) or real(path, problems))
-    import generator.store as store
+    monkeypatch.setattr(load, "read_file", lambda path, problems, *given: parses.append(path.name) or real(path, problems, *given))
+    import generator.read.store as store
 
     # Another version of the code: its package (the parser) and with it the whole generator.
     monkeypatch.setattr(load, "package_digest", lambda: "0" * 32)
@@ -910,7 +911,8 @@ def _lock_copies_open(_item) -> list[str]:
 def test_forked_workers_do_not_keep_the_build_lock(tmp_path, monkeypatch):
     """flock holds while any copy of the descriptor is open: a worker that outlived a killed build for a
     moment kept the next build out ("another build ... is running"). Workers now close their copy."""
-    from generator import parallel, write
+    from generator import parallel
+    from generator.build import write
 
     if parallel.workers() < 2 or not Path("/proc/self/fd").is_dir():
         pytest.skip("one core or no /proc: nothing is forked, or a worker's descriptors cannot be listed")

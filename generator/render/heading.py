@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from .cite import MONTHS
-from .ids import titlecase
-from .model import Cable
+from ..ids import titlecase
+from ..model import Cable
 
 POST = re.compile(r"^(Embassy|Consulate) (.+)$")
 """The publisher's wording of a post: "Embassy Beijing", "Consulate Rio De Janeiro"."""

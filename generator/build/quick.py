@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import search
-from .content import load_content
-from .errors import Problems
-from .link import Site
-from .model import Brief, brief
-from .options import BuildOptions
-from .store import Store, digest, write_atomic
+from ..edition.content import load_content
+from ..errors import Problems
+from ..edition.link import Site
+from ..model import Brief, brief
+from ..options import BuildOptions
+from ..read.store import Store, digest, write_atomic
 from .write import build_lock, exchange, put_in_place, staging_folder
 
 SNAPSHOT = "quick.pickle"
@@ -94,7 +94,7 @@ def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: d
     With `defer_search`, the bundles to index again are noted as stale for `refresh_search`; with `strict`,
     any problem left in the edition makes it None (the full build then refuses, reporting them all)."""
     index_search, preview, defer_search, strict = opts.index_search, opts.preview, opts.defer_search, opts.strict
-    from . import parallel
+    from .. import parallel
     from .jobs import _Job, _cable_job, cable_key, index_bundles, swap_changes  # the renderer, loaded only now
 
     edited = edited_notes(content_dir, head["inputs"], inputs)

@@ -16,15 +16,16 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import cite, decode, heading
-from .annotations import Joined
-from .content import Content, Entry, slug
-from .link import ref_anchor, tag_path
-from .markup import render as markdown, split_lead
-from .model import Cable
-from .tables import DATA
+from . import cite, heading
+from ..read import decode
+from ..edition.annotations import Joined
+from ..edition.content import Content, Entry, slug
+from ..edition.link import ref_anchor, tag_path
+from ..edition.markup import render as markdown, split_lead
+from ..model import Cable
+from ..tables import DATA
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 ASSETS = TEMPLATES / "assets"
 
 BANNERS = {

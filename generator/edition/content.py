@@ -21,9 +21,9 @@ from typing import Any, Iterable
 
 import yaml
 
-from .errors import Problems
-from .paths import refused
-from .readers import decode, first_non_utf8_line, utf16_codec, without_waiting
+from ..errors import Problems
+from ..paths import refused
+from ..read.readers import decode, first_non_utf8_line, utf16_codec, without_waiting
 
 MAX_EDITORIAL_BYTES = 10 * 1024 * 1024
 """Largest editorial file read (the whole glossary of a large edition is a few hundred KB); a larger one is
@@ -521,7 +521,7 @@ def _load_content(root: Path, problems: Problems) -> Content:
     c.glossary = load_entries(root / "glossary.yaml", "term", problems)
     own = root / "tags.csv"
     if not refused(own, problems):
-        c.tags = load_tags(own if own.exists() else Path(__file__).parent / "data" / "tags.csv", problems)
+        c.tags = load_tags(own if own.exists() else Path(__file__).parents[1] / "data" / "tags.csv", problems)
     c.threads = load_threads(root / "threads", problems)
     for path in folder_files(root / "pages", ".md", problems):
         if path.stem not in PAGES:

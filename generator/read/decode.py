@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from .header import DE_LINE, DTG, RELAY, SECURITY, parse_recipient
-from .tables import PRECEDENCE_CODES, markings, routing_indicators
+from ..tables import PRECEDENCE_CODES, markings, routing_indicators
 
 
 SECURITY_WORDS = {"UUUUU": "unclassified", "CCCCC": "confidential", "SSSSS": "secret", "TTTTT": "top secret"}

@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import parallel
-from .errors import CableError, Problem, Problems
-from .model import Brief, Cable, brief
+from .. import parallel
+from ..errors import CableError, Problem, Problems
+from ..model import Brief, Cable, brief
 from .store import RACY_NS, package_digest, stat_key
 from .parse import parse_document
-from .paths import refused
+from ..paths import refused
 from .readers import CableRowError, read_path, read_whole
 
 CABLE_SUFFIXES = {".txt", ".html", ".htm", ".csv", ".md", ".text", ""}

@@ -9,17 +9,18 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import parallel, search
-from .annotations import Joined, Matcher, join
-from .errors import Problems
-from .link import Site
-from .markup import render as markdown
-from .outputs import cable_files as cable_outputs, usable_aliases
-from .pages import cable_extras, linker
-from .paths import UnsafePath, inside
-from .render import environment
-from .store import Store, digest
-from .options import source_date_epoch
+from .. import parallel
+from . import search
+from ..edition.annotations import Joined, Matcher, join
+from ..errors import Problems
+from ..edition.link import Site
+from ..edition.markup import render as markdown
+from ..render.outputs import cable_files as cable_outputs, usable_aliases
+from ..render.pages import cable_extras, linker
+from ..paths import UnsafePath, inside
+from ..render.views import environment
+from ..read.store import Store, digest
+from ..options import source_date_epoch
 from .write import swap_in
 
 

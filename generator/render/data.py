@@ -8,13 +8,13 @@ import io
 import json
 from pathlib import Path
 
-from . import __version__
-from .annotations import Joined
-from .content import RELATIONS
-from .ids import origin_from_station
-from .inspect import as_json
-from .link import Site
-from .render import source_name, tag_rows, url_for
+from .. import __version__
+from ..edition.annotations import Joined
+from ..edition.content import RELATIONS
+from ..ids import origin_from_station
+from ..read.inspect import as_json
+from ..edition.link import Site
+from .views import source_name, tag_rows, url_for
 from .spans import source_lines, span_of
 
 SCHEMA_VERSION = 2

@@ -12,11 +12,11 @@ from typing import Iterator
 from jinja2 import Environment
 
 from . import cite, data, feeds, pages
-from .link import Site
-from .model import Cable
-from .ids import valid_id
+from ..edition.link import Site
+from ..model import Cable
+from ..ids import valid_id
 from .pages import linker
-from .render import ENTRY_PAGES, entries_context, source_context, url_for
+from .views import ENTRY_PAGES, entries_context, source_context, url_for
 
 
 def cable_files(site: Site, cable: Cable, joined, env: Environment, cable_link) -> list[tuple[str, str | bytes]]:

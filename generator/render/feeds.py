@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from .link import Site
-from .render import excerpt, url_for
-from .options import source_date_epoch
+from ..edition.link import Site
+from .views import excerpt, url_for
+from ..options import source_date_epoch
 
 FEED_SIZE = 100
 """Entries in the edition's feed: the newest cables by date."""

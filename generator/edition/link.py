@@ -13,8 +13,8 @@ from difflib import get_close_matches
 from typing import Callable
 
 from .content import RELATIONS, Content, ParaRef, Thread, slug
-from .errors import Problems
-from .model import Brief, Cable
+from ..errors import Problems
+from ..model import Brief, Cable
 
 
 @dataclass

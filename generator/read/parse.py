@@ -9,14 +9,14 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import CableError, Problems
+from ..errors import CableError, Problems
 from .header import DTG, Header, dtg_time, parse_header
-from .ids import canonical_id, id_place, is_canonical, known_place, make_id, origin_from_station, valid_id
-from .model import Cable, Paragraph, Reference
+from ..ids import canonical_id, id_place, is_canonical, known_place, make_id, origin_from_station, valid_id
+from ..model import Cable, Paragraph, Reference
 from .paragraphs import (PARA_START, PORTION, DASHES, heading_at, is_page_break, page_break, segment, find_summary,
                          split_glued_lines, split_marking, take_signer)
 from .readers import PARTIAL_NOTICE, Document
-from .tables import (origins_by_fm_line, origins_by_routing_indicator, routing_indicators, station_places,
+from ..tables import (origins_by_fm_line, origins_by_routing_indicator, routing_indicators, station_places,
                      tag_codes)
 
 Line = tuple[int, str]

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 TEMPLATES = PACKAGE.parent / "templates"
 KEY = re.compile(r"[0-9a-f]{64}")
 """A parse's key in the store: the SHA-256 of the file's path and bytes, in hex."""

@@ -21,8 +21,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
-from .errors import CableError
-from .model import Source
+from ..errors import CableError
+from ..model import Source
 
 MAX_CABLE_BYTES = 10 * 1024 * 1024
 """Largest single-cable file read; the longest Cablegate cables are a few hundred KB."""

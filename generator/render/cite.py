@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from .ids import origin_from_station
-from .model import Cable
+from ..ids import origin_from_station
+from ..model import Cable
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]

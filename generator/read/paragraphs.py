@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .model import PageBreak, Paragraph, SectionBreak, Summary
-from .tables import station_places
+from ..model import PageBreak, Paragraph, SectionBreak, Summary
+from ..tables import station_places
 
 Line = tuple[int, str]
 

@@ -21,17 +21,18 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from . import parallel, quick, search
-from .content import Content, checked_base_url, load_content
-from .errors import Problem, Problems, as_built
+from .. import parallel
+from . import quick, search
+from ..edition.content import Content, checked_base_url, load_content
+from ..errors import Problem, Problems, as_built
 from .jobs import _cable_job, _Job, cable_key, index_bundles, swap_changes, write_file
-from .link import Site, link_site, people_forms
-from .load import is_cable_name, load_cable, read_collection
-from .options import BuildOptions
-from .outputs import mentions_of, other_pages, sitemaps
-from .paths import inside
-from .render import ASSETS, environment
-from .store import (BUILD_MARK, Store, build_base, default_folder, digest, is_racy, stat_key, unchanged,
+from ..edition.link import Site, link_site, people_forms
+from ..read.load import is_cable_name, load_cable, read_collection
+from ..options import BuildOptions
+from ..render.outputs import mentions_of, other_pages, sitemaps
+from ..paths import inside
+from ..render.views import ASSETS, environment
+from ..read.store import (BUILD_MARK, Store, build_base, default_folder, digest, is_racy, stat_key, unchanged,
                     write_atomic)
 from .write import Busy, atomic_tree, build_lock, clear_leftovers, staging_folder
 

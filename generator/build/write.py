@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .options import source_date_epoch
+from ..options import source_date_epoch
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100

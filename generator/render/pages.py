@@ -6,13 +6,13 @@ from collections import Counter, defaultdict
 from datetime import date
 from itertools import groupby
 
-from .content import RELATION_TITLES, RELATIONS, ParaRef, Thread, slug
-from .decode import decode_header, portion_meaning
-from .link import Site, tag_path
-from .markup import render as markdown
+from ..edition.content import RELATION_TITLES, RELATIONS, ParaRef, Thread, slug
+from ..read.decode import decode_header, portion_meaning
+from ..edition.link import Site, tag_path
+from ..edition.markup import render as markdown
 from . import data
-from .tables import SOURCES_PROSE
-from .render import banner_view, cable_context, excerpt, page_frame, unique_id
+from ..tables import SOURCES_PROSE
+from .views import banner_view, cable_context, excerpt, page_frame, unique_id
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]

@@ -18,10 +18,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problems
+from ..errors import Problems
 from .load import read_cables
-from .model import Cable
-from .paths import UnsafePath, inside
+from ..model import Cable
+from ..paths import UnsafePath, inside
 
 SUFFIXES = {"cables-csv": ".csv", "wikileaks-html": ".html", "plusd-json": ".json", "markdown": ".md"}
 """The ending of an imported file, by the format of its source (else .txt)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 
-from .model import Paragraph
+from ..model import Paragraph
 
 HTML_FORMATS = ("wikileaks-html",)
 """Source formats whose text lines carry HTML character references, undone before the words are compared."""

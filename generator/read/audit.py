@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
-from .errors import CableError, Problems
-from .ids import known_place
-from .model import Cable, Paragraph
+from ..errors import CableError, Problems
+from ..ids import known_place
+from ..model import Cable, Paragraph
 from .parse import BANNER, BANNER_PLACE, parse_document, parse_tags
 from .readers import CableRowError, Document, read_path
-from .tables import tag_codes
+from ..tables import tag_codes
 
-ALLOWLIST = Path(__file__).resolve().parent.parent / "tests" / "data" / "audit_allowlist.csv"
+ALLOWLIST = Path(__file__).resolve().parents[2] / "tests" / "data" / "audit_allowlist.csv"
 """The reviewed allow-list of the shared corpus, read unless --allow names another (or none)."""
 ALLOW_COLUMNS = ("id", "check", "detail", "reason")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from .model import Cable, to_jsonable
+from ..model import Cable, to_jsonable
 
 CONTRACT_KEYS = ("id", "created", "dtg", "precedence", "origin", "station", "to", "info", "classification",
                  "banner", "caveats", "sections", "tags", "subject", "references", "classified_by",

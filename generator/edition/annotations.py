@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from .content import Annotations, Content, Entry
-from .errors import Problems
-from .model import Cable, Paragraph
+from ..errors import Problems
+from ..model import Cable, Paragraph
 
 
 @dataclass

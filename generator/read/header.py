@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .model import Recipient, Station
+from ..model import Recipient, Station
 from .paragraphs import is_page_break
-from .tables import PRECEDENCE_CODES, routing_indicators
+from ..tables import PRECEDENCE_CODES, routing_indicators
 
 MONTHS = {m: i for i, m in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
