@@ -135,3 +135,26 @@ def test_two_families_one_scale_nothing_small(browser, served, kind):
         assert seen["body"] >= 16, seen["body"]
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_original_text_numbers_its_lines_beside_them_and_shows_a_linked_line(browser, served, width):
+    base, _ = served
+    page = open_sized(browser, f"{base}/cables/07BEIJING3239/source.html#L60", width, 800)
+    try:
+        got = page.evaluate("""() => {
+            const items = document.querySelectorAll('.src .ln li'), text = document.querySelector('.src pre').firstChild;
+            const lines = text.data.split('\\n'), range = document.createRange();
+            const at = n => { let off = 0; for (let i = 0; i < n - 1; i++) off += lines[i].length + 1;
+                              range.setStart(text, off); range.setEnd(text, off + 1); return range.getBoundingClientRect(); };
+            const row = n => items[n - 1].getBoundingClientRect();
+            return {drift: [1, 60, items.length].map(n => Math.abs(row(n).top + row(n).height / 2 - (at(n).top + at(n).height / 2))),
+                    number: getComputedStyle(items[59], '::before').content, lit: items[59].style.background,
+                    seen: row(60).top >= 0 && row(60).bottom <= innerHeight, left: row(60).right <= at(60).left};
+        }""")
+        # each number sits on its own line of text, from the first to the last (no drift down the page)
+        assert max(got["drift"]) < 4, got
+        assert got["number"] == "counter(list-item)" and got["left"]
+        assert got["lit"] and got["seen"], got  # #L60 is lit and in view
+    finally:
+        page.context.close()

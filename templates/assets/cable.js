@@ -1,6 +1,8 @@
 // Enhancements only: every page is complete without this file.
 // 1. One citation widget for every paragraph: its link, its citation, copy buttons.
 // 2. Note markers open the note in a popover instead of jumping to the list of notes.
+// 3. On the original text, a link to a line (source.html#L60) shows that line: the text is one block, so
+//    the line is found by its number beside it.
 (function () {
   "use strict";
 
@@ -104,8 +106,22 @@
     });
   }
 
+  function showLine() {
+    var gutter = document.querySelector(".src .ln");
+    var m = /^#L(\d+)$/.exec(location.hash);
+    if (!gutter || !m) return;
+    var items = gutter.children, first = parseInt(gutter.getAttribute("start") || "1", 10);
+    Array.prototype.forEach.call(items, function (li) { li.style.background = ""; });
+    var li = items[parseInt(m[1], 10) - first];
+    if (!li) return;
+    li.style.background = "var(--hl)";
+    li.scrollIntoView({ block: "center" });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupCite();
     setupNotes();
+    showLine();
+    window.addEventListener("hashchange", showLine);
   });
 })();
