@@ -38,8 +38,10 @@ def julian(day: int, year: int | None) -> str:
     return f"day {day} ({MONTHS[d.month - 1]} {d.day})"
 
 
+@lru_cache(maxsize=65536)
 def gloss_line(line: str, section: str, year: int | None) -> str:
-    """What one header line says, in words; '' where the line needs no gloss."""
+    """What one header line says, in words; '' where the line needs no gloss (kept: the same routing lines
+    recur in thousands of cables)."""
     s = line.strip()
     if not s:
         return ""
