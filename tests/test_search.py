@@ -235,3 +235,17 @@ def test_shards_pack_whole_years_in_order_and_split_a_year_too_large(monkeypatch
     # every cable in exactly one shard, and the same plan for the same site
     assert sorted(c for ids in plan.values() for c in ids) == sorted(site.cables)
     assert search.shards(site) == plan
+
+
+def test_opening_the_filters_fills_their_counts_and_leaves_the_results_in_place(page, served):
+    base, _ = served
+    page.goto(f"{base}/search/?q=workshop")
+    page.wait_for_selector("#cable-results .result")
+    page.evaluate("() => document.querySelector('#cable-results .result').setAttribute('data-seen', '1')")
+    total = page.text_content("label[for=f-tag-kcrs] .count")  # the build's count, before any filter is loaded
+    page.click("summary:has-text('Filters')")
+    page.click("summary:has-text('TAGS')")
+    expect(page.locator("label[for=f-tag-pgov] .count")).to_have_text("(1)")  # counts for "workshop" now
+    assert total == "(2)" and page.inner_text("label[for=f-tag-kcrs] .count") == "(2)"
+    assert page.locator("#cable-results .result[data-seen='1']").count() == 1  # not drawn again
+    assert not page.problems, page.problems

@@ -190,19 +190,21 @@ function updateCounts(cables, others) {
   }
 }
 
-async function run() {
-  const token = ++current;
+// With `countsOnly` the search is run again only to fill in the filters' counts; the results stay as they are.
+async function run(countsOnly = false) {
+  const token = countsOnly ? current : ++current;
   const { q, sort, filters } = readForm();
   const kinds = filters.type || [];
   const wantCables = kinds.length === 0 || kinds.includes("Cable");
   const otherKinds = (kinds.length ? kinds : OTHER_KINDS).filter((k) => k !== "Cable");
   const cableFacets = Object.keys(filters).some((k) => k !== "type");
   if (!q && !cableFacets && !kinds.length) {
+    if (countsOnly) return;
     statusLine.textContent = "Type words to find, or tick a filter.";
     for (const id of ["cable-results", "other-results"]) document.getElementById(id).hidden = true;
     return;
   }
-  statusLine.textContent = "Searching…";
+  if (!countsOnly) statusLine.textContent = "Searching…";
   const order = sort === "date-asc" ? { oldest: "asc" } : sort === "date-desc" || !q ? { newest: "desc" } : undefined;
   const cableFilters = { ...filters, type: { any: ["Cable"] } };
   for (const name of FILTERS) if (name !== "type" && filters[name]) cableFilters[name] = { any: filters[name] };
@@ -212,6 +214,7 @@ async function run() {
     otherKinds.length && !cableFacets ? pagefind.search(q || null, { filters: { type: { any: otherKinds } } }) : null,
   ]);
   if (token !== current) return;
+  if (countsOnly) return updateCounts(cables, others);
   const cableResults = cables ? cables.results : [];
   const otherResults = others ? others.results : [];
   updateCounts(cables, others);
@@ -244,7 +247,7 @@ async function start() {
   form.elements.q.addEventListener("input", later);
   const panel = form.querySelector("details.filters");
   if (!panel || panel.open || form.querySelector("input[type=checkbox]:checked")) await loadFilters();
-  else panel.addEventListener("toggle", () => loadFilters().then(run), { once: true });
+  else panel.addEventListener("toggle", () => loadFilters().then(() => run(true)), { once: true });
   await run();
 }
 
