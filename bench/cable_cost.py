@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.render import cite, data
-from generator import pages  # noqa: E402
+from generator.render import pages  # noqa: E402
 from generator.edition.annotations import join  # noqa: E402
 from generator.errors import Problems  # noqa: E402
 from generator.read.load import read_file  # noqa: E402

@@ -479,7 +479,7 @@ def machine(python: str, hugo: Hugo | None) -> list[str]:
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     probe = subprocess.run(
-        [python, "-c", "import sys, platform; from generator import __version__, search; "
+        [python, "-c", "import sys, platform; from generator import __version__; from generator.build import search; "
                        "print(platform.python_version(), __version__, search.available())"],
         cwd=ROOT, capture_output=True, text=True)
     parts = probe.stdout.split()
@@ -594,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
 
-    probe = subprocess.run([args.python, "-c", "from generator import search; print(search.available())"],
+    probe = subprocess.run([args.python, "-c", "from generator.build import search; print(search.available())"],
                            cwd=ROOT, capture_output=True, text=True)
     if probe.returncode != 0:
         ap.error(f"{args.python} cannot import the generator: {probe.stderr.strip().splitlines()[-1:]}")

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import search  # noqa: E402
+from generator.build import search  # noqa: E402
 
 
 def size_of(folder: Path) -> int:

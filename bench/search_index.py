@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import search  # noqa: E402
+from generator.build import search  # noqa: E402
 from generator.errors import Problems  # noqa: E402
 from generator.build.site import build  # noqa: E402
 

@@ -518,7 +518,7 @@ def test_pagefind_ends_with_a_killed_build(tmp_path):
     slow.chmod(0o755)
     (tmp_path / "pages").mkdir()
     build_ = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from pathlib import Path; from generator import search\n"
+        "import sys; from pathlib import Path; from generator.build import search\n"
         f"search.executable = lambda: {str(slow)!r}\n"
         f"search.index(Path({str(tmp_path / 'pages')!r}))")], cwd=ROOT)
     pid_file = tmp_path / "pid"
