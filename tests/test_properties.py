@@ -462,6 +462,9 @@ FOUND = {
         b"\xc2\xb64. (SBU)", b"PAGE 01 A" + b" " * 20000 + b"x1\n\n\xc2\xb64. (SBU)"), ["07BEIJING6872"]),
     "20,000 spaces in Classified By": (
         _3239.replace(b"Political Minister", b"Political" + b" " * 20000 + b"Minister"), ["07BEIJING3239"]),
+    # A heading's blanks and an optional underline's blanks were split every way for every length of heading.
+    "3,000 spaces after a capital, every line ended by U+2028": (
+        b" V" + b" " * 3000 + _6872.replace(b"\n", "\u2028".encode()), []),
     # (Markdown links out, so that the sniffer gets as far as its test for PDF text.)
     "20,000 blank lines in a text with CRLF line ends": (_6872.replace(b"](#)", b"]").replace(b"\n", b"\r\n").replace(
         b"SIPDIS", b"SIPDIS" + b"\n" * 20000, 1), ["07BEIJING6872"]),

@@ -23,6 +23,7 @@ import pytest
 from generator.errors import Problems
 from generator.read.inspect import CONTRACT_KEYS
 from generator.build.site import build
+from generator.render.spans import record_texts
 
 from .conftest import ROOT, need_shared
 from .pages_server import Links, crawl, fetch, pages_server
@@ -271,7 +272,10 @@ def test_json_ld_describes_the_cable(published):
     assert {"@type": "PropertyValue", "name": "classification", "value": "CONFIDENTIAL"} in ld["additionalProperty"]
     assert ld["keywords"] == ["PREL", "KCRS", "CH"]
     assert ld["url"] == "https://example.org/edition/cables/07BEIJING3239/"
-    assert ld["encoding"]["sha256"] == hashlib.sha256(
+    # The digest of the verbatim file lives in the data record and the catalogue, not in every page's head.
+    assert "encoding" not in ld
+    record = json.loads((published / "cables" / "07BEIJING3239" / "07BEIJING3239.json").read_text())
+    assert record["source"]["sha256"] == hashlib.sha256(
         (published / "cables" / "07BEIJING3239" / "07BEIJING3239.txt").read_bytes()).hexdigest()
 
 
@@ -282,8 +286,14 @@ def test_cable_json_is_the_model_with_the_editorial_layer(published):
         record = json.loads((published / "cables" / cid / f"{cid}.json").read_text())
         assert list(record)[1:len(CONTRACT_KEYS) + 1] == list(CONTRACT_KEYS)
         for key in CONTRACT_KEYS:
-            if key != "source":
+            if key not in ("source", "paragraphs"):
                 assert record[key] == inspected[cid][key], key
+        # Paragraphs carry spans into the verbatim file instead of their text; the rule rebuilds it exactly.
+        verbatim = (published / "cables" / cid / f"{cid}.txt").read_bytes()
+        assert record_texts(record, verbatim) == [p["text"] for p in inspected[cid]["paragraphs"]]
+        # (a paragraph the rule cannot rebuild, such as one with an inline heading, keeps its text)
+        assert [{k: v for k, v in p.items() if k not in ("span", "text")} for p in record["paragraphs"]] == \
+            [{k: v for k, v in p.items() if k != "text"} for p in inspected[cid]["paragraphs"]]
         assert record["urls"]["page"] == f"https://example.org/edition/cables/{cid}/"
         assert record["editorial"]["threads"][0]["slug"] == "scrs-beijing-2007"
     r3239 = json.loads((published / "cables" / "07BEIJING3239" / "07BEIJING3239.json").read_text())

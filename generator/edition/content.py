@@ -571,7 +571,7 @@ def folder_files(folder: Path, suffix: str, problems: Problems) -> list[Path]:
 
 # --- threads --------------------------------------------------------------------------------------
 
-PARA_REF = re.compile(r"^\s*(?P<cable>\d{2}[A-Z]+\d+)\s*(?P<paras>(?:¶\s*\d+[a-z]?(?:\s*[-–]\s*¶?\s*\d+[a-z]?)?\s*,?\s*)*)$")
+PARA_REF = re.compile(r"^\s*(?P<cable>\d{2}[A-Z]+\d+)\s*(?P<paras>(?:¶\s*+\d+[a-z]?(?:\s*[-–]\s*¶?\s*\d+[a-z]?)?\s*+(?:,\s*+)?)*)$")
 RELATIONS = {
     "follow-up": ("followed up in", "follows up"),
     "proposal-outcome": ("outcome in", "outcome of the proposal in"),

@@ -115,7 +115,9 @@ TITLE_INSIDE = re.compile(r"(?:(?<=[a-z0-9][.!?])|(?<=[.!?][\"')\u201d]))\s+"
 Treasury Select Committee ) Bonuses and Brussels Top Concern 2. (SBU) MPs ...")."""
 AFTER_WORD = re.compile(r"\s(?P<word>[a-z]{2,})\s+(?P<num>\d{1,5})\.\s+(?P<rest>\(.*)$")
 SENTENCE_END = re.compile(r"[.!?:;)\]\"'\u201d\u2019]\s+")
-HEADING_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^a-z.!?]{2,80}?)\s+(?P<line>-{3,})?\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
+# The blanks after the heading are taken possessively, the underline with its own: "\s+(-{3,})?\s*" would try
+# every split of a long run of blanks for every length of the heading.
+HEADING_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^a-z.!?]{2,80}?)\s++(?:(?P<line>-{3,})\s*+)?(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
 UNDERLINED_BEFORE = re.compile(r"^\s*(?P<head>[A-Z][^.!?]{2,80}?)\s+(?P<line>-{3,})\s*(?P<num>\d{1,5})\s?\.\s+(?P<rest>\(.*)$")
 
 
