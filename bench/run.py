@@ -74,8 +74,9 @@ class Run:
         return self.status == 0
 
 
-def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
-    """Run cmd to completion; wall seconds, peak RSS of it and its descendants (MiB), exit status."""
+def measure(cmd: list[str], cwd: Path, log: Path, cores: set[int] | None = None) -> Run:
+    """Run cmd to completion (on the given cores only, if any); wall seconds, peak RSS of it and its
+    descendants (MiB), exit status."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         out.write(f"\n$ {shlex.join(cmd)}\n".encode())
@@ -84,8 +85,9 @@ def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
         # Python's default is to keep compiled bytecode; a sandbox's PYTHONDONTWRITEBYTECODE would make every
         # run compile the generator again (about 0.1 s), which no user's build does.
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=env)
+                                env=env, preexec_fn=pin)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
@@ -147,10 +149,10 @@ class OurBuild:
         for left in self.output.parent.glob(f".{self.output.name}-new-*"):
             remove(left)
 
-    def run(self, what: str) -> Run:
+    def run(self, what: str, cores: set[int] | None = None) -> Run:
         report_path = self.cache / "last-build.json"
         before = report_path.stat().st_mtime_ns if report_path.exists() else None
-        r = measure(self.cmd, ROOT, self.logs / f"{what}.log")
+        r = measure(self.cmd, ROOT, self.logs / f"{what}.log", cores)
         if report_path.exists() and report_path.stat().st_mtime_ns != before:
             try:
                 r.report = json.loads(report_path.read_text(encoding="utf-8"))
@@ -253,12 +255,24 @@ class Row:
     search_mb: float | None = None
     hugo_clean: float | None = None
     hugo_rss: float | None = None
+    one_core: float | None = None
+    """A cold clean build, as `clean`, on one core (the build sees one core: one worker, one Pagefind)."""
+    one_core_search: float | None = None
 
     @property
     def clean_without_search(self) -> float | None:
         if self.clean is None:
             return None
         return self.clean - (self.search or 0.0)
+
+    @property
+    def speedup(self) -> float | None:
+        """How much faster the build is on every core than on one (clean builds with search)."""
+        return self.one_core / self.clean if self.one_core and self.clean else None
+
+    @property
+    def kb_per_cable(self) -> float | None:
+        return self.output_mb * 1000 / self.n if self.output_mb is not None and self.n else None
 
     @property
     def ratio(self) -> float | None:
@@ -365,6 +379,21 @@ def bench_one(row: Row, content: Path, work: Path, args, hugo: Hugo | None, hugo
             row.notes.append("site/ removed, cache kept: " + summary(r.report))
     row.warm = median(warms)
     row.rss = max(r.rss_mib for r in runs)
+
+    if args.one_core and len(os.sched_getaffinity(0)) > 1:
+        singles = []
+        for k in range(args.repeat):
+            ours.clean()
+            say(f"{row.label}: clean build on one core ...")
+            r = ours.run("one-core", {min(os.sched_getaffinity(0))})
+            if not r.ok:
+                return failed("one-core", r)
+            singles.append(r)
+            say(f"{row.label}: clean build on one core {r.seconds:.2f} s")
+        row.one_core = median([r.seconds for r in singles])
+        row.one_core_search = median([(r.report or {}).get("seconds", {}).get("search", 0.0) for r in singles])
+        if singles[-1].report:
+            row.notes.append("clean build on one core: " + summary(singles[-1].report))
 
     if hugo and hugo_site:
         hugo_runs = []
@@ -501,12 +530,12 @@ def machine(python: str, hugo: Hugo | None) -> list[str]:
 
 def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    out = ["# Build benchmark (issue #7)", "", f"Run on {now}.", ""]
+    out = ["# Build benchmark (issues #7 and #19)", "", f"Run on {now}.", ""]
     out += machine(args.python, hugo)
     out += [f"- Command: `python bench/run.py {shlex.join(argv)}`".rstrip(), ""]
     head = ["N", "pages", "clean s", "clean s w/o search", "search s", "search MB", "no-op s", "one-note s",
             "one-note search s", "parse cached s", "peak RSS MiB", "pages/s", "output MB", "Hugo clean s",
-            "Hugo RSS MiB", "ours/Hugo", "parse cached/Hugo"]
+            "Hugo RSS MiB", "ours/Hugo", "parse cached/Hugo", "KB/cable", "1-core clean s", "speed-up"]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "|".join(" ---: " if k else " --- " for k in range(len(head))) + "|")
     for r in rows:
@@ -519,7 +548,8 @@ def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
                      fmt(r.one_note_search), fmt(r.warm), fmt(r.rss, 0),
                      fmt(r.pages / r.clean, 0) if r.pages and r.clean else "–", fmt(r.output_mb, 1),
                      fmt(r.hugo_clean), fmt(r.hugo_rss, 0), fmt(r.ratio),
-                     fmt(r.warm / r.hugo_clean) if r.warm and r.hugo_clean else "–"]
+                     fmt(r.warm / r.hugo_clean) if r.warm and r.hugo_clean else "–",
+                     fmt(r.kb_per_cable, 1), fmt(r.one_core), fmt(r.speedup)]
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
     failures = [(r, f) for r in rows for f in r.failed]
@@ -553,6 +583,9 @@ def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
         "resources/ and its cache removed first), on the same cables as Markdown pages with the TAGS, origins "
         "and classifications as taxonomies (cable pages, paginated lists, taxonomy and term pages, feeds, "
         "sitemap). ours/Hugo = clean s w/o search / Hugo clean s; at most 1.0 is the target.",
+        "- KB/cable: output MB x 1000 / N (search included). 1-core clean s (`--one-core`): a cold clean build "
+        "with search, the process and all it starts pinned to one core (`sched_setaffinity`), so that it forks "
+        "one worker and runs one Pagefind; speed-up = 1-core clean s / clean s.",
         "- Synthetic rows: `bench/synth.py` (seed " + str(args.seed) + "), cables laid out like the WikiLeaks "
         "texts, about 2% of them annotated, two threads. The corpus files were just written, so they are in "
         "the page cache for both generators.",
@@ -587,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="work in DIR and keep corpora, sites and logs there (corpora are reused next time)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md", help="where to write the table")
     ap.add_argument("--no-search", action="store_true", help="pass --no-search to our build")
+    ap.add_argument("--one-core", action="store_true", help="also build clean on one core, for the speed-up")
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median is reported")
     ap.add_argument("--seed", type=int, default=7, help="seed of the synthetic corpora")
     ap.add_argument("--python", default=sys.executable, help="interpreter for build.py (default: this one)")

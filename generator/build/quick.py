@@ -1,10 +1,11 @@
-"""The quick rebuild: after edits to notes only, make again just the files of the annotated cables.
+"""The snapshot of the last build: what a plan for edits to notes only needs, without reading or linking the
+collection again.
 
-Editors change notes far more often than anything else. A full build keeps a snapshot of what a cable page
-takes from the linked collection (threads, margin notes, cited-by links, suggestions, where each parse is
-stored, the search bundles); an edit to existing annotation files is then rendered from the snapshot and the
-store, without reading or linking the collection again. When the edit changes anything another page shows
-(who or what the cable names), reports an error, or touches any other file, the full incremental build runs.
+Editors change notes far more often than anything else. A build of the whole edition keeps a snapshot of what
+a cable page takes from the linked collection (threads, margin notes, cited-by links, suggestions, where each
+parse is stored, the search bundles); plan.read_notes reads an edit to existing annotation files against it.
+Builds from the snapshot record their changes in an overlay that the next build of the whole edition applies
+to the manifest.
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import search
-from ..edition.content import load_content
 from ..errors import Problems
 from ..edition.link import Site
 from ..model import Brief, brief
-from ..options import BuildOptions
 from ..read.store import Store, digest, write_atomic
 from .write import build_lock, exchange, put_in_place, staging_folder
 
@@ -88,73 +87,9 @@ def edited_notes(content_dir: Path, before: dict, now: dict) -> list[str] | None
     return changed
 
 
-def rebuild(content_dir: Path, output: Path, store: Store, head: dict, inputs: dict, found: Problems,
-            opts: BuildOptions, timer) -> int | None:
-    """Make again the files of the cables whose notes were edited; None when a full build is needed.
-    With `defer_search`, the bundles to index again are noted as stale for `refresh_search`; with `strict`,
-    any problem left in the edition makes it None (the full build then refuses, reporting them all)."""
-    index_search, preview, defer_search, strict = opts.index_search, opts.preview, opts.defer_search, opts.strict
-    from .. import parallel
-    from .jobs import _Job, _cable_job, cable_key, index_bundles, swap_changes  # the renderer, loaded only now
-
-    edited = edited_notes(content_dir, head["inputs"], inputs)
-    snap = _read(store.folder / SNAPSHOT)
-    if edited is None or snap is None or snap.get("serial") != head.get("serial") or snap["base"] != head["base"] \
-            or not (edited or snap.get("stale")):
-        return None
-    loaded = Problems()
-    content = load_content(content_dir, loaded)
-    content.site["base_url"] = snap.get("base_url", content.site.get("base_url", ""))
-    if sorted(content.annotations) != snap["annotated"]:
-        return None  # a file now annotates another cable
-    ids = sorted({cid for cid, ann in content.annotations.items() if ann.path in edited})
-    briefs = Briefs(snap["where"], store)
-    site = Site(briefs, content, briefs.full, cited_by=snap["cited_by"], threads=snap["threads"],
-                in_threads=snap["in_threads"], margins=snap["margins"], suggestions=snap["suggestions"])
-    if any(cid not in briefs or cid not in snap["results"] for cid in ids):
-        return None
-    keys = dict(snap["keys"])
-    for cid in ids:
-        keys[cid] = cable_key(site, cid, snap["editorial"], snap["ids"])
-    timer.lap("read")
-    stage = staging_folder(output)
-    try:
-        parallel.shared = _Job(site, stage, preview, store)
-        results = {cid: _cable_job(cid) for cid in ids}
-        parallel.shared = None
-        fresh = [p for p in loaded.items if p.path in edited] + [p for r in results.values() for p in r["problems"]]
-        if any(p.severity == "error" for p in fresh) or \
-                any(results[cid]["mentions"] != snap["results"][cid]["mentions"] for cid in ids):
-            return None  # the full build reports the errors, or remakes the pages listing who is named where
-        problems = edition_problems(head, snap, ids, edited, fresh)
-        if strict and problems:
-            return None
-        timer.lap("render")
-        plan = snap["plan"] if index_search and search.available() else {}
-        stale = set(snap.get("stale", ()))
-        touched = {name: cids for name, cids in plan.items() if set(cids) & set(ids) or name in stale}
-        bundles = dict(snap["bundles"])
-        if defer_search and touched:
-            snap["stale"], touched = sorted(touched), {}
-        elif touched:  # its warnings are those of the last full build, which the head keeps
-            bundles.update(index_bundles(stage, site, touched, snap["bundles"], keys, snap["others"], output,
-                                         Problems(), store))
-        timer.lap("search")
-        (store.folder / "writing").touch()  # a build killed before the head is written is followed by a clean one
-        replaced = {search.folder(n) for n in touched if bundles[n] != snap["bundles"].get(n)}
-        swap_changes(stage, output, [p for r in results.values() for p in r["paths"]], replaced, set())
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    found.items.extend(problems)
-    for cid in ids:
-        snap["results"][cid] = results[cid]
-    if not (defer_search and snap.get("stale")):
-        snap["stale"] = []
-    snap.update(keys=keys, bundles=bundles)
-    keep(store, snap)
-    store.write_head({**head, "inputs": inputs, "problems": problems, "stale": bool(snap.get("stale"))})
-    (store.folder / "writing").unlink(missing_ok=True)
-    return sum(len(r["paths"]) for r in results.values())
+def read_snapshot(store: Store) -> dict | None:
+    """The snapshot the last build of the whole edition kept, if it is there and readable."""
+    return _read(store.folder / SNAPSHOT)
 
 
 def edition_problems(head: dict, snap: dict, ids: list[str], edited: list[str], fresh: list) -> list:

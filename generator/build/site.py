@@ -1,43 +1,37 @@
-"""Build the site: read everything, check it, link it, render what changed, then put it in place.
+"""Build the site: one path for every build, whatever changed.
 
-    inputs = what content/ holds now (sizes and times)          nothing changed? stop here
-    briefs = read the cables, parsing only bytes not seen        (load, store; on every core)
-    site = link the briefs and the editorial layer               (link)
-    key every page by what it shows; keep the pages whose key is unchanged
-    render the cables' files on every core, then the other pages (outputs)
-    index for search, bundle by bundle, only where pages changed (search)
-    write: a clean build into a fresh folder that is swapped in; a small change file by file,
-    each renamed into place, after everything has rendered       (write)
+    scan content/ (sizes, times, inodes)            equal to the recorded scan? nothing is stale: stop here
+    read the edition: from the snapshot where only notes changed (plan.read_notes), else whole:
+        briefs = read the cables, parsing only bytes not seen       (load, store; on every core)
+        site = link the briefs and the editorial layer              (link)
+    plan: key every output by what it shows; stale = the keys that differ from those recorded (plan)
+    make: render what is stale on every core, index the search bundles whose pages changed, swap it in:
+        a fresh tree as one folder, or only what changed, in one step (make, write)
+    record the keys, the problems and the snapshot for the next build (here)
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .. import parallel
 from . import quick, search
 from ..edition.content import Content, checked_base_url, load_content
 from ..errors import Problem, Problems, as_built
-from .jobs import _cable_job, _Job, cable_key, index_bundles, swap_changes, write_file
+from .jobs import cable_key
+from .make import KeepPrevious, Made, Refused, make, render_cables
+from .plan import Plan, Widen, plan_all, read_notes
 from ..edition.link import Site, link_site, people_forms
 from ..read.load import is_cable_name, load_cable, read_collection
 from ..options import BuildOptions
-from ..render.outputs import mentions_of, other_pages, sitemaps
-from ..paths import inside
-from ..render.views import ASSETS, environment
 from ..read.store import (BUILD_MARK, Store, build_base, default_folder, digest, is_racy, stat_key, unchanged,
                     write_atomic)
-from .write import Busy, atomic_tree, build_lock, clear_leftovers, staging_folder
-
-CLEAN_SHARE = 0.5
-"""When more than this share of the cables changed, a clean build (one folder swap) is made instead."""
+from .write import Busy, build_lock, clear_leftovers
 
 
 # --- reading and linking ----------------------------------------------------------------------------
@@ -114,25 +108,15 @@ def check(content_dir: Path, problems: Problems, base_url: str | None = None, ca
     store = Store(cache_dir or default_folder(Path("site").resolve()))
     old = store.manifest() or {}
     site, _ = collect(content_dir, problems, store, old.get("entries", {}), base_url)
-    results = dict(zip(site.cables, join_all(site)))
+    results = join_all(site)
     for r in results.values():
         problems.items.extend(r["problems"])
     return site, results
 
 
-# --- the cables' files, made on every core ----------------------------------------------------------
-
-class KeepPrevious(Exception):
-    """The preview found errors while rendering: it keeps serving the last good site."""
-
-
-class Refused(Exception):
-    """A strict build found a problem: it writes nothing, so the previous site and its cache stay as they were."""
-
-
-def stop_on_errors(results: dict[str, dict], preview: bool) -> None:
-    if preview and any(p.severity == "error" for r in results.values() for p in r["problems"]):
-        raise KeepPrevious
+def join_all(site: Site) -> dict[str, dict]:
+    """Join every cable with its notes, writing nothing: what each names, and the problems found."""
+    return render_cables(None, site, list(site.cables), BuildOptions(), None)
 
 
 # --- keys: what each page shows, so that an unchanged page is not made again ------------------------
@@ -145,7 +129,7 @@ def editorial_digest(content: Content, content_dir: Path) -> str:
                          if not p.startswith(notes)))
 
 
-def cable_keys(site: Site, base: str, content_dir: Path) -> dict[str, str]:
+def cable_keys(site: Site, base: str) -> dict[str, str]:
     """The key of each cable's files: its bytes, its notes, the editorial layer, and what the collection
     adds to its page (threads, margin notes, cited by, suggestions, which references resolve)."""
     ids_digest = digest(sorted(site.cables))
@@ -179,62 +163,53 @@ def build(content_dir: Path, output: Path, problems: Problems, options: BuildOpt
 
 def _build(content_dir: Path, output: Path, found: Problems, opts: BuildOptions, scanned: tuple) -> bool:
     """Build into `output`, collecting what is wrong into `found`; True if `output` now holds this build's
-    site (written now, or left as it was because nothing changed)."""
-    preview, base_url, index_search, strict = opts.preview, opts.base_url, opts.index_search, opts.strict
+    site (written now, or left as it was because nothing was stale)."""
     timer = Timer()
-    if not_an_address(base_url):  # a mistake in the command, not in content/: no site for another address
-        found.error("--base-url", None, f"base_url {base_url!r} is not an address like https://USER.github.io/REPO; "
-                                        "nothing was written")
+    if not_an_address(opts.base_url):  # a mistake in the command, not in content/: no site for another address
+        found.error("--base-url", None, f"base_url {opts.base_url!r} is not an address like "
+                                        "https://USER.github.io/REPO; nothing was written")
         return False
     if not replaceable(output, found):
         return False
     store = Store(opts.cache_dir or default_folder(output))
     clear_leftovers(output.resolve(), store.folder)
-    base = build_base(preview, base_url, index_search and search.installed())
+    base = build_base(opts.preview, opts.base_url, opts.index_search and search.installed())
     if scanned and scanned[0] == base and opts.cache_dir is None:
         _, head, inputs = scanned
     else:
         head, inputs = unchanged(store, content_dir, output, base)
+
+    # The inputs every output was made from are those recorded: nothing can be stale, nothing is read.
     if head and head["inputs"] == inputs and not head.get("stale"):
         found.items.extend(head["problems"])
-        if strict and found.items:
+        if opts.strict and found.items:
             return False  # the site is the last build's, which had problems
         timer.report(store, "nothing changed", 0, head["pages"])
         return True
-    if head:
-        noted = Problems()
-        try:
-            written = quick.rebuild(content_dir, output, store, head, inputs, noted, opts, timer)
-        except search.SearchIndexError as e:
-            found.error("pagefind", None, f"{e}; the previous site is kept")
-            return False
-        except TemplateError:
-            written = None  # the full build reports it
-        if written is not None:
-            found.extend(noted)
-            timer.report(store, "built (notes only)", written, head["pages"])
-            return True
-    last = quick.apply_overlay(store, store.manifest() or {})
-    old = last if head and last.get("mark") == head["mark"] else None
-    site, entries = collect(content_dir, found, store, last.get("entries", {}), base_url, opts.show, last)
-    timer.lap("read")
-    timer.cables = len(site.cables)
-    if found.errors and preview and (output / BUILD_MARK).exists():
-        return False  # the preview keeps serving the last good site and shows these problems
-    editorial = digest(base, editorial_digest(site.content, content_dir))
-    keys = cable_keys(site, editorial, content_dir)
-    state = {"base": base, "inputs": inputs, "entries": entries, "keys": keys, "editorial": editorial,
-             "kin": site.kin, "suggestions": site.suggestions}
     try:
-        if old is None or sum(old["keys"].get(c) != k for c, k in keys.items()) > CLEAN_SHARE * len(keys):
-            written = clean_build(output, site, keys, state, store, opts, found, timer)
-        else:
-            written = update(output, site, keys, old, state, store, opts, found, timer)
+        # Only notes changed: the plan comes from the last build's snapshot, unless it cannot answer.
+        if head:
+            plan = read_notes(content_dir, store, head, inputs, opts, Problems())
+            if plan is not None:
+                timer.lap("read")
+                try:
+                    made = make(plan, output, store, opts, found, timer)
+                except (Widen, TemplateError):
+                    pass  # the whole edition is read below, and reports what this found
+                else:
+                    record_notes(plan, made, store, inputs, found)
+                    timer.report(store, "built (notes only)", made.written, made.pages)
+                    return True
+        # Anything else: the edition is read and linked whole.
+        plan, entries = read_all(content_dir, output, store, head, base, opts, found, timer)
+        if plan is None:
+            return False
+        made = make(plan, output, store, opts, found, timer)
     except search.SearchIndexError as e:
         found.error("pagefind", None, f"{e}; the previous site is kept")
         return False
     except KeepPrevious:
-        found.items.extend(p for r in join_all(site) for p in r["problems"])
+        found.items.extend(p for r in join_all(plan.site).values() for p in r["problems"])
         return False
     except Refused:
         return False
@@ -243,16 +218,51 @@ def _build(content_dir: Path, output: Path, found: Problems, opts: BuildOptions,
         found.error(str(name), getattr(e, "lineno", None),
                     f"template error: {e.message or e}; the previous site is kept")
         return False
-    state.update(problems=list(found.items), mark=mark_of(output), pages=state["pages"],
-                 inputs=settled(inputs, entries))
+    record_all(plan, made, store, base, inputs, entries, output)
+    # "nothing changed" also when the scan could not vouch for some file (changed just before it) and reading
+    # it again showed the same bytes.
+    timer.report(store, "nothing changed" if made.untouched else "built", made.written, made.pages)
+    return True
+
+
+def read_all(content_dir: Path, output: Path, store: Store, head: dict | None, base: str, opts: BuildOptions,
+             found: Problems, timer: "Timer") -> tuple[Plan | None, dict]:
+    """Read and link the whole edition, key every cable, and plan; None where the preview keeps its site."""
+    last = quick.apply_overlay(store, store.manifest() or {})
+    before = last if head and last.get("mark") == head["mark"] else None
+    site, entries = collect(content_dir, found, store, last.get("entries", {}), opts.base_url, opts.show, last)
+    timer.lap("read")
+    timer.cables = len(site.cables)
+    if found.errors and opts.preview and (output / BUILD_MARK).exists():
+        return None, entries  # the preview keeps serving the last good site and shows these problems
+    editorial = digest(base, editorial_digest(site.content, content_dir))
+    return plan_all(site, cable_keys(site, editorial), editorial, before, opts), entries
+
+
+def record_all(plan: Plan, made: Made, store: Store, base: str, inputs: dict, entries: dict,
+               output: Path) -> None:
+    """Record what a build of the whole edition left in the site: the manifest, and the snapshot that the
+    next plan from the snapshot starts from."""
+    site = plan.site
+    state = {"base": base, "inputs": settled(inputs, entries), "entries": entries, "keys": plan.keys,
+             "editorial": plan.editorial, "kin": site.kin, "suggestions": site.suggestions, "plan": plan.bundles,
+             "cables": made.cables, "others": made.others, "others_key": made.others_key,
+             "bundles": made.bundles, "pages": made.pages, "problems": made.problems, "mark": mark_of(output)}
     quick.forget(store)
     store.finish(state)
     quick.remember(store, site, state)
     store.prune({e["key"] for e in entries.values() if e.get("key")})
-    # "nothing changed" also when the scan could not vouch for some file (changed just before it) and reading
-    # it again showed the same bytes.
-    timer.report(store, "nothing changed" if state.pop("untouched", False) else "built", written, state["pages"])
-    return True
+
+
+def record_notes(plan: Plan, made: Made, store: Store, inputs: dict, found: Problems) -> None:
+    """Record a build from the snapshot: the snapshot and overlay with the new keys and results, the head."""
+    snap = plan.snapshot
+    found.items.extend(made.problems)
+    snap["results"].update((cid, made.cables[cid]) for cid in plan.cables)
+    snap.update(keys=plan.keys, bundles=made.bundles, stale=plan.deferred)
+    quick.keep(store, snap)
+    store.write_head({**plan.head, "inputs": inputs, "problems": made.problems, "stale": bool(plan.deferred)})
+    (store.folder / "writing").unlink(missing_ok=True)
 
 
 def settled(inputs: dict, entries: dict) -> dict:
@@ -261,120 +271,6 @@ def settled(inputs: dict, entries: dict) -> dict:
     return {path: entries[path]["stat"] if is_racy(mark) and entries.get(path, {}).get("stat") else mark
             for path, mark in inputs.items()}
 
-
-def join_all(site: Site) -> list[dict]:
-    """Join every cable with its notes, writing nothing: what each names, and the problems found."""
-    return list(parallel.run(_cable_job, list(site.cables), _Job(site, None), "Checking"))
-
-
-def render_cables(out: Path, site: Site, ids: list[str], preview: bool, show: bool | None,
-                  store: Store) -> dict[str, dict]:
-    """Make the files of these cables on every core, into `out`."""
-    return dict(zip(ids, parallel.run(_cable_job, ids, _Job(site, out, preview, store), "Rendering", show)))
-
-
-def write_others(site: Site, mentions: dict, env, plan: dict, dest: Path, before: dict[str, str],
-                 html: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Render every page but the cables' into `dest`, skipping those whose text equals the `before` build's;
-    add the HTML pages to `html`. Returns each page's text hash, and the pages written."""
-    others, written = {}, []
-
-    def put(path: str, text: str) -> None:
-        others[path] = digest(text)
-        if before.get(path) != others[path]:
-            write_file(inside(dest, path), text)
-            written.append(path)
-    for path, text in other_pages(site, mentions, env, [search.folder(n) for n in plan if n]):
-        put(path, text)
-        if path.endswith(".html") and path != "404.html":
-            html.append(path)
-    for path, text in sitemaps(site, env, html):
-        put(path, text)
-    return others, written
-
-
-def clean_build(output: Path, site: Site, keys: dict, state: dict, store: Store, opts: BuildOptions,
-                found: Problems, timer: "Timer") -> int:
-    """Render every page into a fresh folder and swap it in."""
-    preview, strict, index_search, show = opts.preview, opts.strict, opts.index_search, opts.show
-    env = environment(preview, store.templates)
-    plan = state["plan"] = search.shards(site) if index_search and search.available() else {}
-    with atomic_tree(output) as out:
-        results = render_cables(out, site, list(site.cables), preview, show, store)
-        stop_on_errors(results, preview)
-        timer.lap("render")
-        html = [p for r in results.values() for p in r["paths"] if p.endswith(".html")]
-        mentions = mentions_of(results)
-        others, _ = write_others(site, mentions, env, plan, out, {}, html)  # the tree is swapped in whole
-        shutil.copytree(ASSETS, out / "assets")
-        timer.lap("render")
-        state["bundles"] = index_bundles(out, site, plan, {}, keys, others, None, found, store) if plan else {}
-        if index_search and not plan:
-            found.add("pagefind", None, "search is not indexed: the pagefind package is not installed "
-                                        "(pip install 'pagefind[bin]'); the search page will say so")
-        timer.lap("search")
-        for r in results.values():
-            found.items.extend(r["problems"])
-        if strict and found.items:
-            raise Refused  # before the swap: the fresh folder is removed
-    state.update(cables=results, others=others, pages=len(html) + 1)
-    state["others_key"] = others_key(site, state, mentions, plan)
-    return sum(len(r["paths"]) for r in results.values()) + len(others)
-
-
-def update(output: Path, site: Site, keys: dict, old: dict, state: dict, store: Store, opts: BuildOptions,
-           found: Problems, timer: "Timer") -> int:
-    """Render only what changed into a staging folder, then rename each file into the site."""
-    preview, strict, index_search, show = opts.preview, opts.strict, opts.index_search, opts.show
-    env = environment(preview, store.templates)
-    plan = state["plan"] = search.shards(site) if index_search and search.available() else {}
-    changed = [cid for cid, k in keys.items() if old["keys"].get(cid) != k]
-    stage = staging_folder(output)
-    try:
-        results = render_cables(stage, site, changed, preview, show, store)
-        stop_on_errors(results, preview)
-        timer.lap("render")
-        cables = {cid: results.get(cid) or old["cables"][cid] for cid in site.cables}  # the edition's order
-        staged = [p for r in results.values() for p in r["paths"]]
-        html = [p for r in cables.values() for p in r["paths"] if p.endswith(".html")]
-        mentions = mentions_of(cables)
-        state["others_key"] = others_key(site, state, mentions, plan)
-        if state["others_key"] == old.get("others_key"):
-            others = old["others"]  # nothing the other pages show has changed
-            html += [p for p in others if p.endswith(".html") and p != "404.html"]
-        else:
-            others, written = write_others(site, mentions, env, plan, stage, old["others"], html)
-            staged += written
-        timer.lap("render")
-        bundles = index_bundles(stage, site, plan, old.get("bundles", {}), keys, others, output, found, store) \
-            if plan else {}
-        timer.lap("search")
-        gone = {p for cid, r in old["cables"].items() if cid not in cables for p in r["paths"]}
-        gone |= set(old["others"]) - set(others)
-        for r in cables.values():
-            found.items.extend(r["problems"])
-        if strict and found.items:
-            raise Refused  # before the first file is replaced (the staging folder is removed below)
-        replaced = {search.folder(n) for n in bundles if bundles[n] != old.get("bundles", {}).get(n)}
-        gone |= {search.folder(n) for n in set(old.get("bundles", {})) - set(bundles)}
-        state["untouched"] = not (staged or replaced or gone)
-        if not state["untouched"]:  # else the site is already this build's: nothing to swap
-            store.begin_writing()
-            swap_changes(stage, output, staged, replaced, gone)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    state.update(cables=cables, others=others, pages=len(html) + 1, bundles=bundles)
-    return len(staged)
-
-
-def others_key(site: Site, state: dict, mentions: dict, plan: dict) -> str:
-    """What the pages beside the cables show: every brief, the editorial layer but the notes, which cables
-    are annotated, who is named where, and the search bundles."""
-    return digest(state["editorial"], [(b.key, b.index) for b in site.cables.values()],
-                  sorted(site.content.annotations), mentions, sorted(plan))
-
-
-# --- search -----------------------------------------------------------------------------------------
 
 # --- guards and figures -----------------------------------------------------------------------------
 
