@@ -103,7 +103,13 @@ def tail(path: Path, lines: int = 15) -> str:
 
 def disk_usage(folder: Path) -> tuple[int, int, int]:
     """(bytes on disk as du counts them, files, .html files) under folder."""
-    used = files = html = 0
+    used, files, html, _ = sizes(folder)
+    return used, files, html
+
+
+def sizes(folder: Path) -> tuple[int, int, int, int]:
+    """(bytes on disk as du counts them, files, .html files, bytes of the files themselves) under folder."""
+    used = files = html = apparent = 0
     seen: set[tuple[int, int]] = set()
     stack = [folder]
     while stack:
@@ -121,9 +127,10 @@ def disk_usage(folder: Path) -> tuple[int, int, int]:
                 continue
             seen.add(key)
             used += st.st_blocks * 512
+            apparent += st.st_size
             files += 1
             html += e.name.endswith(".html")
-    return used, files, html
+    return used, files, html, apparent
 
 
 def remove(path: Path) -> None:
@@ -149,10 +156,10 @@ class OurBuild:
         for left in self.output.parent.glob(f".{self.output.name}-new-*"):
             remove(left)
 
-    def run(self, what: str, cores: set[int] | None = None) -> Run:
+    def run(self, what: str, cores: set[int] | None = None, extra: tuple[str, ...] = ()) -> Run:
         report_path = self.cache / "last-build.json"
         before = report_path.stat().st_mtime_ns if report_path.exists() else None
-        r = measure(self.cmd, ROOT, self.logs / f"{what}.log", cores)
+        r = measure([*self.cmd, *extra], ROOT, self.logs / f"{what}.log", cores)
         if report_path.exists() and report_path.stat().st_mtime_ns != before:
             try:
                 r.report = json.loads(report_path.read_text(encoding="utf-8"))
@@ -252,15 +259,23 @@ class Row:
     """A clean build of the site with the parse cache kept (site/ removed, .cache/ left), without search."""
     rss: float | None = None
     output_mb: float | None = None
+    bytes: int | None = None
+    """The bytes of the site's files themselves (what a host stores and counts against its limit)."""
     search_mb: float | None = None
     hugo_clean: float | None = None
     hugo_rss: float | None = None
+    no_search: float | None = None
+    """A cold clean build run with --no-search (measured, not clean minus the search phase)."""
     one_core: float | None = None
     """A cold clean build, as `clean`, on one core (the build sees one core: one worker, one Pagefind)."""
     one_core_search: float | None = None
+    one_core_bare: float | None = None
+    """A cold clean build on one core with --no-search."""
 
     @property
     def clean_without_search(self) -> float | None:
+        if self.no_search is not None:
+            return self.no_search
         if self.clean is None:
             return None
         return self.clean - (self.search or 0.0)
@@ -271,8 +286,13 @@ class Row:
         return self.one_core / self.clean if self.one_core and self.clean else None
 
     @property
+    def speedup_bare(self) -> float | None:
+        """The same without search: our own work alone."""
+        return self.one_core_bare / self.no_search if self.one_core_bare and self.no_search else None
+
+    @property
     def kb_per_cable(self) -> float | None:
-        return self.output_mb * 1000 / self.n if self.output_mb is not None and self.n else None
+        return self.bytes / 1000 / self.n if self.bytes is not None and self.n else None
 
     @property
     def ratio(self) -> float | None:
@@ -318,8 +338,8 @@ def bench_one(row: Row, content: Path, work: Path, args, hugo: Hugo | None, hugo
     searches = [r.report["seconds"].get("search") for r in cleans if r.report and "seconds" in r.report]
     if searches and all(s is not None for s in searches):
         row.search = median(searches)
-    used, files, html = disk_usage(ours.output)
-    row.output_mb, row.files, row.pages = used / 1e6, files, html
+    used, files, html, apparent = sizes(ours.output)
+    row.output_mb, row.files, row.pages, row.bytes = used / 1e6, files, html, apparent
     bundles = [b for b in (ours.output / "pagefind", ours.output / "pagefind-shards") if b.is_dir()]
     if bundles:
         row.search_mb = sum(disk_usage(b)[0] for b in bundles) / 1e6
@@ -380,6 +400,18 @@ def bench_one(row: Row, content: Path, work: Path, args, hugo: Hugo | None, hugo
     row.warm = median(warms)
     row.rss = max(r.rss_mib for r in runs)
 
+    if not args.no_search:
+        bare = []
+        for k in range(args.repeat):
+            ours.clean()
+            say(f"{row.label}: clean build without search ...")
+            r = ours.run("no-search", extra=("--no-search",))
+            if not r.ok:
+                return failed("no-search", r)
+            bare.append(r.seconds)
+            say(f"{row.label}: clean build without search {r.seconds:.2f} s")
+        row.no_search = median(bare)
+
     if args.one_core and len(os.sched_getaffinity(0)) > 1:
         singles = []
         for k in range(args.repeat):
@@ -394,6 +426,17 @@ def bench_one(row: Row, content: Path, work: Path, args, hugo: Hugo | None, hugo
         row.one_core_search = median([(r.report or {}).get("seconds", {}).get("search", 0.0) for r in singles])
         if singles[-1].report:
             row.notes.append("clean build on one core: " + summary(singles[-1].report))
+        if not args.no_search:
+            bare = []
+            for k in range(args.repeat):
+                ours.clean()
+                say(f"{row.label}: clean build on one core without search ...")
+                r = ours.run("one-core-no-search", {min(os.sched_getaffinity(0))}, ("--no-search",))
+                if not r.ok:
+                    return failed("one-core-no-search", r)
+                bare.append(r.seconds)
+                say(f"{row.label}: clean build on one core without search {r.seconds:.2f} s")
+            row.one_core_bare = median(bare)
 
     if hugo and hugo_site:
         hugo_runs = []
@@ -535,7 +578,8 @@ def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
     out += [f"- Command: `python bench/run.py {shlex.join(argv)}`".rstrip(), ""]
     head = ["N", "pages", "clean s", "clean s w/o search", "search s", "search MB", "no-op s", "one-note s",
             "one-note search s", "parse cached s", "peak RSS MiB", "pages/s", "output MB", "Hugo clean s",
-            "Hugo RSS MiB", "ours/Hugo", "parse cached/Hugo", "KB/cable", "1-core clean s", "speed-up"]
+            "Hugo RSS MiB", "ours/Hugo", "parse cached/Hugo", "KB/cable", "1-core clean s", "speed-up",
+            "1-core s w/o search", "speed-up w/o search"]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "|".join(" ---: " if k else " --- " for k in range(len(head))) + "|")
     for r in rows:
@@ -549,7 +593,8 @@ def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
                      fmt(r.pages / r.clean, 0) if r.pages and r.clean else "–", fmt(r.output_mb, 1),
                      fmt(r.hugo_clean), fmt(r.hugo_rss, 0), fmt(r.ratio),
                      fmt(r.warm / r.hugo_clean) if r.warm and r.hugo_clean else "–",
-                     fmt(r.kb_per_cable, 1), fmt(r.one_core), fmt(r.speedup)]
+                     fmt(r.kb_per_cable, 1), fmt(r.one_core), fmt(r.speedup), fmt(r.one_core_bare),
+                     fmt(r.speedup_bare)]
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
     failures = [(r, f) for r in rows for f in r.failed]
@@ -570,8 +615,8 @@ def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
         "in one annotation file, without its search re-indexing (one-note search s, the bundle holding that "
         "cable). parse cached: a clean build with `site/` removed but the cache of parsed cables kept, "
         "without search.",
-        "- search s: Pagefind indexing as the build reports it (`last-build.json`); clean s w/o search = clean s "
-        "minus search s. Empty where the build writes no report. search MB: `pagefind/` and "
+        "- search s: Pagefind indexing as the build reports it (`last-build.json`); clean s w/o search: a cold "
+        "clean build with `--no-search`, measured on its own. Empty where the build writes no report. search MB: `pagefind/` and "
         "`pagefind-shards/` together.",
         "- Builds run with Python's default of keeping compiled bytecode (`PYTHONDONTWRITEBYTECODE` unset), as "
         "on a user's machine.",
@@ -583,9 +628,11 @@ def report(rows: list[Row], args, argv: list[str], hugo: Hugo | None) -> str:
         "resources/ and its cache removed first), on the same cables as Markdown pages with the TAGS, origins "
         "and classifications as taxonomies (cable pages, paginated lists, taxonomy and term pages, feeds, "
         "sitemap). ours/Hugo = clean s w/o search / Hugo clean s; at most 1.0 is the target.",
-        "- KB/cable: output MB x 1000 / N (search included). 1-core clean s (`--one-core`): a cold clean build "
+        "- KB/cable: the bytes of the site's files / 1000 / N, search included (what GitHub Pages counts against "
+        "its 1 GB; output MB is larger, as a file system gives each file whole 4 KB blocks). 1-core clean s (`--one-core`): a cold clean build "
         "with search, the process and all it starts pinned to one core (`sched_setaffinity`), so that it forks "
-        "one worker and runs one Pagefind; speed-up = 1-core clean s / clean s.",
+        "one worker and runs one Pagefind; speed-up = 1-core clean s / clean s; the same without search (our own "
+        "work alone): 1-core s w/o search / clean s w/o search.",
         "- Synthetic rows: `bench/synth.py` (seed " + str(args.seed) + "), cables laid out like the WikiLeaks "
         "texts, about 2% of them annotated, two threads. The corpus files were just written, so they are in "
         "the page cache for both generators.",

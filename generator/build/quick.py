@@ -88,8 +88,16 @@ def edited_notes(content_dir: Path, before: dict, now: dict) -> list[str] | None
 
 
 def read_snapshot(store: Store) -> dict | None:
-    """The snapshot the last build of the whole edition kept, if it is there and readable."""
-    return _read(store.folder / SNAPSHOT)
+    """The snapshot the last build of the whole edition kept, with the changes made from it since (the
+    overlay), if it is there and readable."""
+    snap = _read(store.folder / SNAPSHOT)
+    overlay = _read(store.folder / OVERLAY) if snap else None
+    if overlay and overlay.get("serial") == snap.get("serial"):
+        snap["keys"].update(overlay["keys"])
+        snap["results"].update(overlay["cables"])
+        snap["bundles"] = overlay["bundles"]
+        snap["stale"] = overlay.get("stale", [])
+    return snap
 
 
 def edition_problems(head: dict, snap: dict, ids: list[str], edited: list[str], fresh: list) -> list:
@@ -112,7 +120,7 @@ def refresh_search(output: Path, store: Store, lock=None, current=None) -> bool:
     from .jobs import index_bundles
 
     def fresh() -> tuple[dict | None, dict | None]:
-        head, snap = store.head(), _read(store.folder / SNAPSHOT)
+        head, snap = store.head(), read_snapshot(store)
         if not head or not snap or snap.get("serial") != head.get("serial") or not snap.get("stale"):
             return None, None
         return head, snap
@@ -158,11 +166,12 @@ def live_bundle(output: Path, name: str) -> bool:
 
 
 def keep(store: Store, snap: dict) -> None:
-    """Save the snapshot after a quick change, and the overlay the next full build reads from it."""
+    """Record a change made from the snapshot: in the overlay only, which the snapshot is read with and the next
+    build of the whole edition applies to the manifest (the snapshot itself, as large as the edition, stays as
+    that build wrote it)."""
     overlay = {"serial": snap["serial"], "keys": {cid: snap["keys"][cid] for cid in snap["annotated"]},
-               "cables": snap["results"], "bundles": snap["bundles"]}
+               "cables": snap["results"], "bundles": snap["bundles"], "stale": list(snap.get("stale") or ())}
     write_atomic(store.folder / OVERLAY, pickle.dumps(overlay, protocol=5))
-    write_atomic(store.folder / SNAPSHOT, pickle.dumps(snap, protocol=5))
 
 
 def apply_overlay(store: Store, manifest: dict) -> dict:
