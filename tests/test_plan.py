@@ -80,3 +80,22 @@ def test_a_plan_from_the_snapshot_gives_way_when_the_edit_has_an_error(tmp_path,
     shutil.rmtree(out)
     site.build(content, out, Problems(), index_search=False)
     assert tree(out) == incremental
+
+
+def test_a_fresh_tree_holds_every_cable_when_most_but_not_all_are_stale(tmp_path, plans, monkeypatch):
+    """When so much is stale that the site is made in a fresh tree, the cables that were not stale are made
+    there too (a fresh tree once held only the stale ones, and the swap dropped the rest)."""
+    from generator.build import plan as planning
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns(".*"))
+    assert not site.build(content, out, Problems(), index_search=False).errors
+    monkeypatch.setattr(planning, "CLEAN_SHARE", 0.0)  # one stale cable is "most" of the edition
+    (content / "annotations" / "07BEIJING6872.yaml").unlink()
+    site.build(content, out, Problems(), index_search=False)
+    assert plans[-1].fresh and sorted(plans[-1].cables) == ["07BEIJING3239", "07BEIJING6872"]
+    assert (out / "cables" / "07BEIJING3239" / "index.html").is_file()
+    made = tree(out)
+    shutil.rmtree(out)
+    monkeypatch.undo()
+    site.build(content, out, Problems(), index_search=False)
+    assert tree(out) == made

@@ -34,7 +34,8 @@ class Made:
     """What a build made: the record of every output it leaves in the site."""
 
     cables: dict[str, dict]
-    """Each cable's result (its files, what it names, its problems), in the edition's order."""
+    """Each cable's result (its files, what it names, its problems), in the edition's order; for a plan
+    from the snapshot, those it made only."""
     others: dict[str, str]
     """Each page beside the cables: path -> hash of its text."""
     others_key: str | None
@@ -72,8 +73,9 @@ def make(plan: Plan, output: Path, store: Store, opts: BuildOptions, found: Prob
         if not plan.whole:
             check_notes_plan(plan, results, fresh + [p for p in plan.loaded if p.path in plan.notes])
         timer.lap("render")
-        cables = {cid: results.get(cid) or before["cables"][cid] for cid in site.cables
-                  if cid in results or cid in before.get("cables", ())}
+        # A plan from the snapshot records only the cables it made (the snapshot keeps the rest).
+        cables = results if not plan.whole else \
+            {cid: results.get(cid) or before["cables"][cid] for cid in site.cables}
         staged = [p for r in results.values() for p in r["paths"]]
         others, key, html = _others(plan, cables, stage, staged, opts, store)
         timer.lap("render")

@@ -80,7 +80,7 @@ def plan_all(site: Site, keys: dict[str, str], editorial: str, before: dict | No
     bundles = search.shards(site) if opts.index_search and search.available() else {}
     changed = stale(keys, before["keys"]) if before else list(keys)
     if before is not None and len(changed) > CLEAN_SHARE * len(keys):
-        before = None
+        before, changed = None, list(keys)  # a fresh tree holds every cable's files
     return Plan(site, keys, changed, before, bundles, bundles, editorial)
 
 

@@ -14,7 +14,7 @@ import contextlib
 import os
 import pickle
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 from . import search
@@ -56,6 +56,55 @@ class Briefs(Mapping):
         return len(self.where)
 
 
+class Packed(MutableMapping):
+    """A dict whose values stay pickled until asked for: the snapshot holds an entry per cable (its suggestions,
+    an annotated cable's result), and a note edit needs two or three of them, not a hundred thousand."""
+
+    def __init__(self, items: Mapping | None = None):
+        self._packed: dict = {}
+        self._open: dict = {}
+        for key, value in (items or {}).items():
+            self[key] = value
+
+    def __getitem__(self, key):
+        if key not in self._open:
+            self._open[key] = pickle.loads(self._packed[key])
+        return self._open[key]
+
+    def __setitem__(self, key, value) -> None:
+        self._packed[key] = pickle.dumps(value, protocol=5)
+        self._open[key] = value
+
+    def __delitem__(self, key) -> None:
+        del self._packed[key]
+        self._open.pop(key, None)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._packed
+
+    def __iter__(self):
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def merge(self, other: Mapping) -> None:
+        """Take every entry of `other`, without unpickling those that are packed there too."""
+        if isinstance(other, Packed):
+            self._packed.update(other._packed)
+            for key in other._packed:
+                self._open.pop(key, None)
+            self._open.update(other._open)
+        else:
+            self.update(other)
+
+    def __getstate__(self) -> dict:
+        return self._packed
+
+    def __setstate__(self, state: dict) -> None:
+        self._packed, self._open = state, {}
+
+
 def remember(store: Store, site: Site, state: dict) -> None:
     """Keep what a quick rebuild needs, beside the manifest of the build just made."""
     annotated = sorted(site.content.annotations)
@@ -64,11 +113,11 @@ def remember(store: Store, site: Site, state: dict) -> None:
         "base_url": site.content.site.get("base_url", ""),  # as the build was given it (--base-url, the preview)
         "where": {cid: (b.key, b.index) for cid, b in site.cables.items()},
         "ids": digest(sorted(site.cables)), "annotated": annotated,
-        "results": {cid: state["cables"][cid] for cid in annotated if cid in state["cables"]},
+        "results": Packed({cid: state["cables"][cid] for cid in annotated if cid in state["cables"]}),
         "keys": state["keys"], "others": state["others"], "bundles": state.get("bundles", {}),
         "plan": state.get("plan", {}),
         "threads": site.threads, "in_threads": site.in_threads, "margins": site.margins,
-        "cited_by": site.cited_by, "suggestions": site.suggestions,
+        "cited_by": site.cited_by, "suggestions": Packed(site.suggestions),
     }
     write_atomic(store.folder / SNAPSHOT, pickle.dumps(snap, protocol=5))
 
@@ -94,7 +143,7 @@ def read_snapshot(store: Store) -> dict | None:
     overlay = _read(store.folder / OVERLAY) if snap else None
     if overlay and overlay.get("serial") == snap.get("serial"):
         snap["keys"].update(overlay["keys"])
-        snap["results"].update(overlay["cables"])
+        snap["results"].merge(overlay["cables"])
         snap["bundles"] = overlay["bundles"]
         snap["stale"] = overlay.get("stale", [])
     return snap
