@@ -71,7 +71,7 @@ def make(plan: Plan, output: Path, store: Store, opts: BuildOptions, found: Prob
         if opts.preview and any(p.severity == "error" for p in fresh):
             raise KeepPrevious
         if not plan.whole:
-            check_notes_plan(plan, results, fresh + [p for p in plan.loaded if p.path in plan.notes])
+            check_notes_plan(plan, results, fresh + plan.notes_problems())
         timer.lap("render")
         # A plan from the snapshot records only the cables it made (the snapshot keeps the rest).
         cables = results if not plan.whole else \
@@ -139,7 +139,7 @@ def _problems(plan: Plan, cables: dict, results: dict, fresh: list, found: Probl
         for r in cables.values():
             found.items.extend(r["problems"])
         return list(found.items)
-    mine = [p for p in plan.loaded if p.path in plan.notes] + fresh
+    mine = plan.notes_problems() + fresh
     return quick.edition_problems(plan.head, plan.snapshot, list(results), plan.notes, mine)
 
 

@@ -51,9 +51,6 @@ class Plan:
     """Every search bundle of the edition (the record keeps it for the next build's plan)."""
     editorial: str
     """The key of what every page shows besides the cables: code, options and the editorial files."""
-    whole: bool = True
-    """Whether the edition was read whole: then the pages beside the cables are checked for staleness too,
-    and every problem of the edition is reported. False for a plan from the snapshot."""
     deferred: list[str] = field(default_factory=list)
     """Bundles left stale for the caller to index later (the preview's --defer-search)."""
     notes: list[str] = field(default_factory=list)
@@ -68,6 +65,16 @@ class Plan:
     @property
     def fresh(self) -> bool:
         return self.before is None
+
+    @property
+    def whole(self) -> bool:
+        """Whether the edition was read whole (not from a snapshot): then the pages beside the cables are
+        checked for staleness too, and every problem of the edition is reported."""
+        return self.snapshot is None
+
+    def notes_problems(self) -> list:
+        """The problems found loading the edited notes (a plan from the snapshot)."""
+        return [p for p in self.loaded if p.path in self.notes]
 
 
 def stale(keys: dict[str, str], recorded: dict[str, str]) -> list[str]:
@@ -112,7 +119,7 @@ def read_notes(content_dir: Path, store: Store, head: dict, inputs: dict, opts: 
     before = {"keys": snap["keys"], "cables": snap["results"], "others": snap["others"],
               "bundles": snap["bundles"], "others_key": None}
     deferred = sorted(touched) if opts.defer_search else []
-    return Plan(site, keys, ids, before, {} if deferred else touched, bundles, snap["editorial"], whole=False,
+    return Plan(site, keys, ids, before, {} if deferred else touched, bundles, snap["editorial"],
                 deferred=deferred, notes=edited, snapshot=snap, head=head, loaded=list(loaded.items))
 
 
