@@ -446,7 +446,7 @@ def test_pages_are_served_while_a_rebuild_runs(tmp_path):
     dev = need_shared("corpus", "dev")
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    for p in sorted(dev.glob("*.txt"))[:80]:
+    for p in sorted(dev.glob("*.txt"))[:200]:
         shutil.copy(p, content / "cables" / p.name)
     preview = Served(content, tmp_path / "site", free_port(), tmp_path / "serve.log")
     try:
