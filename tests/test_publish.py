@@ -23,7 +23,7 @@ import pytest
 from generator.errors import Problems
 from generator.read.inspect import CONTRACT_KEYS
 from generator.build.site import build
-from generator.render.spans import record_texts
+from generator.render.spans import record_summary, record_texts
 
 from .conftest import ROOT, need_shared
 from .pages_server import Links, crawl, fetch, pages_server
@@ -286,11 +286,15 @@ def test_cable_json_is_the_model_with_the_editorial_layer(published):
         record = json.loads((published / "cables" / cid / f"{cid}.json").read_text())
         assert list(record)[1:len(CONTRACT_KEYS) + 1] == list(CONTRACT_KEYS)
         for key in CONTRACT_KEYS:
-            if key not in ("source", "paragraphs"):
+            if key not in ("source", "paragraphs", "summary"):
                 assert record[key] == inspected[cid][key], key
         # Paragraphs carry spans into the verbatim file instead of their text; the rule rebuilds it exactly.
         verbatim = (published / "cables" / cid / f"{cid}.txt").read_bytes()
-        assert record_texts(record, verbatim) == [p["text"] for p in inspected[cid]["paragraphs"]]
+        texts = record_texts(record, verbatim)
+        assert texts == [p["text"] for p in inspected[cid]["paragraphs"]]
+        summary = inspected[cid]["summary"]
+        assert record_summary(record, texts) == (summary and summary["text"])
+        assert record["summary"] is None or "cut" in record["summary"]
         # (a paragraph the rule cannot rebuild, such as one with an inline heading, keeps its text)
         assert [{k: v for k, v in p.items() if k not in ("span", "text")} for p in record["paragraphs"]] == \
             [{k: v for k, v in p.items() if k != "text"} for p in inspected[cid]["paragraphs"]]

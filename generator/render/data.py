@@ -15,9 +15,9 @@ from ..ids import origin_from_station
 from ..read.inspect import as_json
 from ..edition.link import Site
 from .views import source_name, tag_rows, url_for
-from .spans import source_lines, span_of
+from .spans import source_lines, span_of, summary_cut
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Raised when a key of the records below changes meaning or disappears (adding keys does not raise it)."""
 
 CATALOG_FIELDS = ("id", "created", "origin", "classification", "caveats", "subject", "tags", "references",
@@ -40,6 +40,7 @@ def cable_record(site: Site, cable, joined: Joined) -> dict:
     record["aliases"] = list(site.aliases_of(cid))  # with those of copies left out as duplicates
     record["source"] = {**record["source"], "path": Path(cable.source.path).name, "bytes": len(cable.source.data)}
     record["paragraphs"] = lean_paragraphs(cable, record["paragraphs"])
+    record["summary"] = lean_summary(cable, record["summary"])
     ann = site.content.annotations.get(cid)
     record["editorial"] = {
         "headnote": ann.headnote if ann else None,
@@ -70,6 +71,15 @@ def lean_paragraphs(cable, paragraphs: list[dict]) -> list[dict]:
             d["span"] = span
         out.append(d)
     return out
+
+
+def lean_summary(cable, summary: dict | None) -> dict | None:
+    """The record's summary, its text replaced by where it lies among the paragraphs (`cut`) where the rule of
+    `spans.summary_text` gives it back exactly."""
+    cut = cable.summary and summary_cut(cable.summary, cable.paragraphs)
+    if not cut:
+        return summary
+    return {**{k: v for k, v in summary.items() if k != "text"}, "cut": cut}
 
 
 def thread_entry(site: Site, cid: str, entry: dict) -> dict:

@@ -33,7 +33,8 @@ def cable_files(site: Site, cable: Cable, joined, env: Environment, cable_link) 
         (f"cables/{cid}/{cid}.bib", cite.bibtex(cable, settings, url)),
         (f"cables/{cid}/{cid}.ris", cite.ris(cable, settings, url)),
         (f"cables/{cid}/{cid}.csl.json", cite.csl_json(cable, settings, url)),
-        (files["json"], json.dumps(data.cable_record(site, cable, joined), ensure_ascii=False) + "\n"),
+        (files["json"], json.dumps(data.cable_record(site, cable, joined), ensure_ascii=False,
+                                   separators=(",", ":")) + "\n"),
     ] + [(f"cables/{alias}/index.html", alias_page(site, cable, alias, env)) for alias in usable_aliases(site, cable)]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 
 from ..model import Paragraph
+from ..read.paragraphs import SUMMARY_END, SUMMARY_START
 
 HTML_FORMATS = ("wikileaks-html",)
 """Source formats whose text lines carry HTML character references, undone before the words are compared."""
@@ -93,3 +94,46 @@ def record_texts(record: dict, data: bytes) -> list[str]:
     lines = source_lines(data, src["encoding"], src["format"])
     return [p["text"] if "text" in p else rebuild(lines, src["line"], p["span"], record_breaks(p))
             for p in record["paragraphs"]]
+
+
+def summary_cut(summary, paragraphs: list[Paragraph]) -> dict | None:
+    """Where the cable's summary lies among its paragraphs' texts, or None where the rule of `summary_text`
+    does not give it back exactly: the indexes of its first and last paragraph, how many characters of the
+    first it leaves out (its "Summary:" label) and where it stops in the last (its "End Summary")."""
+    labels = [p.label for p in paragraphs]
+    if labels.count(summary.start) != 1 or labels.count(summary.end) != 1:
+        return None
+    first, last = labels.index(summary.start), labels.index(summary.end)
+    if last < first:
+        return None
+    texts = [p.text for p in paragraphs[first:last + 1]]
+    start = SUMMARY_START.match(texts[0])
+    head = start.end() if start else 0
+    ends = SUMMARY_END.search(texts[-1], head if first == last else 0)
+    cut = {"paragraphs": [first, last], "head": head, "tail": ends.start() if ends else None}
+    for candidate in (cut, {**cut, "head": 0}):
+        if summary_text(candidate, [p.text for p in paragraphs]) == summary.text:
+            return candidate
+    return None
+
+
+def summary_text(cut: dict, texts: list[str]) -> str:
+    """The summary from the paragraphs' texts: paragraphs `first` to `last`, the first from character `head`,
+    the last up to character `tail` (to its end where null), each stripped, joined by two newlines."""
+    first, last = cut["paragraphs"]
+    parts = texts[first:last + 1]
+    if not parts:
+        return ""
+    tail = cut["tail"]
+    if tail is not None:
+        parts[-1] = parts[-1][:tail]
+    parts[0] = parts[0][cut["head"]:]
+    return "\n\n".join(t for t in (x.strip() for x in parts) if t)
+
+
+def record_summary(record: dict, texts: list[str]) -> str | None:
+    """The summary's text of a data record, given its paragraphs' texts (`record_texts`)."""
+    s = record["summary"]
+    if s is None:
+        return None
+    return s["text"] if "text" in s else summary_text(s["cut"], texts)
