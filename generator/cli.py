@@ -90,11 +90,16 @@ def output_folder(text: str, content: Path) -> Path:
     return path
 
 
-def require_cables(content: Path) -> None:
-    """Refuse a content folder that holds no cable file at all (an edition of nothing is a mistake)."""
+def require_cables(content: Path, scanned: dict | None = None) -> None:
+    """Refuse a content folder that holds no cable file at all (an edition of nothing is a mistake). A scan
+    of content/ that found a cable file in cables/ answers at once (the folder is not listed again)."""
     from .read.load import CABLE_SUFFIXES, cable_files, is_cable_name
 
     folder = content / "cables"
+    inside = os.path.join(str(content), "cables") + os.sep
+    if scanned and any(p.startswith(inside) and is_cable_name(name := os.path.basename(p))
+                       and not name.startswith(".") for p in scanned):
+        return
     if folder.is_dir():
         listed = Problems()
         if any(True for _ in cable_files([folder], listed)) or listed.items:
@@ -145,7 +150,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         problems, scanned = nothing_to_do(args)
         if problems is None:
-            require_cables(content)
+            require_cables(content, scanned[2])
             from .options import BuildOptions
             from .build.site import build
 

@@ -99,3 +99,34 @@ def test_a_fresh_tree_holds_every_cable_when_most_but_not_all_are_stale(tmp_path
     monkeypatch.undo()
     site.build(content, out, Problems(), index_search=False)
     assert tree(out) == made
+
+
+def test_a_rebuild_parses_again_only_the_annotation_files_that_changed(tmp_path, plans, monkeypatch):
+    from generator.edition import content as content_module
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns(".*"))
+    kept = content / "annotations" / "07BEIJING3239.yaml"
+    kept.write_text(kept.read_text(encoding="utf-8") + "reviewer: someone\n", encoding="utf-8")
+    first = site.build(content, out, Problems(), index_search=False)
+    assert any("reviewer" in p.message and p.path == str(kept) for p in first.items)
+
+    parsed = []
+    real = content_module.load_annotations
+    monkeypatch.setattr(content_module, "load_annotations", lambda path, found: parsed.append(path.name) or
+                        real(path, found))
+    note = content / "annotations" / "07BEIJING6872.yaml"
+    note.write_text(note.read_text(encoding="utf-8").replace("workshop", "Workshop", 1), encoding="utf-8")
+    again = site.build(content, out, Problems(), index_search=False)
+    assert not plans[-1].whole and parsed == ["07BEIJING6872.yaml"]
+    # The file taken as the last build read it still reports its problem, and the edit is on the page.
+    assert [p.message for p in again.items if p.path == str(kept)] == \
+        [p.message for p in first.items if p.path == str(kept)]
+    assert "Workshop" in (out / "cables" / "07BEIJING6872" / "index.html").read_text(encoding="utf-8")
+
+    parsed.clear()
+    cable = content / "cables" / "000_7c665ef8620d339f.txt"
+    cable.write_bytes(cable.read_bytes() + b"\n")  # a cable changed: the whole edition is read again
+    whole = site.build(content, out, Problems(), index_search=False)
+    assert plans[-1].whole and parsed == []
+    assert [p.message for p in whole.items if p.path == str(kept)] == \
+        [p.message for p in first.items if p.path == str(kept)]

@@ -190,8 +190,8 @@ def test_an_edit_in_the_same_clock_tick_is_not_taken_for_no_change(tmp_path, mon
     real = site.load_content
     saved = {}
 
-    def read_then_save_again(folder, problems):
-        loaded = real(folder, problems)
+    def read_then_save_again(folder, problems, known=None):
+        loaded = real(folder, problems, known)
         stamp = glossary.stat()
         within_tick = time.time_ns() - stamp.st_mtime_ns < RACY_NS
         with open(glossary, "r+b") as f:  # in place: the inode stays
@@ -220,8 +220,8 @@ def test_a_note_saved_while_the_build_runs_is_rendered_by_the_next_build(tmp_pat
     assert b"workshop" in data
     real = site.load_content
 
-    def read_then_save(folder, problems):
-        loaded = real(folder, problems)
+    def read_then_save(folder, problems, known=None):
+        loaded = real(folder, problems, known)
         note.write_bytes(data.replace(b"workshop", b"w0rkshop", 1))  # saved once the build has read it
         return loaded
     monkeypatch.setattr(site, "load_content", read_then_save)

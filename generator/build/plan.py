@@ -100,7 +100,7 @@ def read_notes(content_dir: Path, store: Store, head: dict, inputs: dict, opts: 
     if edited is None or snap is None or snap.get("serial") != head.get("serial") or snap["base"] != head["base"] \
             or not (edited or snap.get("stale")):
         return None
-    content = load_content(content_dir, loaded)
+    content = load_content(content_dir, loaded, quick.known_notes(store, head["base"], inputs))
     content.site["base_url"] = snap.get("base_url", content.site.get("base_url", ""))
     if sorted(content.annotations) != snap["annotated"]:
         return None  # a file now annotates another cable

@@ -49,9 +49,11 @@ def sources_of(content_dir: Path, problems: Problems) -> list[Path]:
 
 
 def collect(content_dir: Path, problems: Problems, store: Store, known: dict, base_url: str | None,
-            show: bool | None = None, suggested: dict | None = None) -> tuple[Site, dict]:
-    """Read the cables (from the store where their bytes are known) and the editorial layer; link them."""
-    content = load_content(content_dir, problems)
+            show: bool | None = None, suggested: dict | None = None, notes: dict | None = None
+            ) -> tuple[Site, dict]:
+    """Read the cables (from the store where their bytes are known) and the editorial layer (the annotation
+    files in `notes` as they were read before: see load_content); link them."""
+    content = load_content(content_dir, problems, notes)
     if base_url is not None:
         content.site["base_url"] = checked_base_url(base_url, "--base-url", None, problems)
     forms = people_forms(content)
@@ -201,7 +203,7 @@ def _build(content_dir: Path, output: Path, found: Problems, opts: BuildOptions,
                     timer.report(store, "built (notes only)", made.written, made.pages)
                     return True
         # Anything else: the edition is read and linked whole.
-        plan, entries = read_all(content_dir, output, store, head, base, opts, found, timer)
+        plan, entries = read_all(content_dir, output, store, head, base, inputs, opts, found, timer)
         if plan is None:
             return False
         made = make(plan, output, store, opts, found, timer)
@@ -225,12 +227,13 @@ def _build(content_dir: Path, output: Path, found: Problems, opts: BuildOptions,
     return True
 
 
-def read_all(content_dir: Path, output: Path, store: Store, head: dict | None, base: str, opts: BuildOptions,
-             found: Problems, timer: "Timer") -> tuple[Plan | None, dict]:
+def read_all(content_dir: Path, output: Path, store: Store, head: dict | None, base: str, inputs: dict,
+             opts: BuildOptions, found: Problems, timer: "Timer") -> tuple[Plan | None, dict]:
     """Read and link the whole edition, key every cable, and plan; None where the preview keeps its site."""
     last = quick.apply_overlay(store, store.manifest() or {})
     before = last if head and last.get("mark") == head["mark"] else None
-    site, entries = collect(content_dir, found, store, last.get("entries", {}), opts.base_url, opts.show, last)
+    site, entries = collect(content_dir, found, store, last.get("entries", {}), opts.base_url, opts.show, last,
+                            quick.known_notes(store, base, inputs))
     timer.lap("read")
     timer.cables = len(site.cables)
     if found.errors and opts.preview and (output / BUILD_MARK).exists():
@@ -251,6 +254,7 @@ def record_all(plan: Plan, made: Made, store: Store, base: str, inputs: dict, en
     quick.forget(store)
     store.finish(state)
     quick.remember(store, site, state)
+    quick.keep_notes(store, base, site.content.parsed, inputs)
     store.prune({e["key"] for e in entries.values() if e.get("key")})
 
 
@@ -261,6 +265,7 @@ def record_notes(plan: Plan, made: Made, store: Store, inputs: dict, found: Prob
     snap["results"].update((cid, made.cables[cid]) for cid in plan.cables)
     snap.update(keys=plan.keys, bundles=made.bundles, stale=plan.deferred)
     quick.keep(store, snap)
+    quick.keep_notes(store, plan.head["base"], plan.site.content.parsed, inputs)
     store.write_head({**plan.head, "inputs": inputs, "problems": made.problems, "stale": bool(plan.deferred)})
     (store.folder / "writing").unlink(missing_ok=True)
 

@@ -285,6 +285,9 @@ class Content:
     threads: dict = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
     """Editorial pages (content/pages/*.md): about, how-to-read, home."""
+    parsed: dict[str, tuple] = field(default_factory=dict)
+    """Each annotation file as read: path -> (its Annotations or None, the problems it gave, the hash of its
+    bytes), for a later build to reuse where the file has not changed (see `load_content`)."""
     sources: dict[str, str] = field(default_factory=dict)
     """The hash of the bytes of every file read, by path: what the build's keys are made from, so that a key
     never stands for bytes other than those the pages were made from (a file saved again meanwhile)."""
@@ -494,22 +497,24 @@ def load_tags(path: Path, problems: Problems) -> dict[str, dict]:
         return out
 
 
-def load_content(root: Path, problems: Problems) -> Content:
-    """Read the whole editorial layer under `root` (content/)."""
+def load_content(root: Path, problems: Problems, known: dict[str, tuple] | None = None) -> Content:
+    """Read the whole editorial layer under `root` (content/). `known`: annotation files as an earlier build
+    read them (see Content.parsed), taken as they were, problems included; the caller vouches that those
+    files have not changed since (an edition of thousands of notes is not parsed again for one edit)."""
     token = READ.set({})
     try:
-        c = _load_content(root, problems)
+        c = _load_content(root, problems, known or {})
         c.sources = READ.get()
     finally:
         READ.reset(token)
     return c
 
 
-def _load_content(root: Path, problems: Problems) -> Content:
+def _load_content(root: Path, problems: Problems, known: dict[str, tuple]) -> Content:
     c = Content()
     c.site = load_site(root / "site.yaml", problems)
     for path in folder_files(root / "annotations", ".yaml", problems):
-        a = load_annotations(path, problems)
+        a = _annotations(path, problems, known, c.parsed)
         if a is None:
             continue
         if a.cable in c.annotations:
@@ -533,6 +538,21 @@ def _load_content(root: Path, problems: Problems) -> Content:
         if text is not None:
             c.pages[path.stem] = text
     return c
+
+
+def _annotations(path: Path, problems: Problems, known: dict[str, tuple], parsed: dict[str, tuple]
+                 ) -> Annotations | None:
+    """One annotation file, read, or taken from `known` with its problems and the hash of its bytes."""
+    where = str(path)
+    got = known.get(where)
+    if got is None:
+        mine = Problems()
+        got = (load_annotations(path, mine), tuple(mine.items), (READ.get() or {}).get(where))
+    elif got[2] is not None:
+        READ.get()[where] = got[2]
+    parsed[where] = got
+    problems.items.extend(got[1])
+    return got[0]
 
 
 PAGES = ("home", "about", "how-to-read")
