@@ -155,7 +155,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             from .build.site import build
 
             options = BuildOptions(base_url=args.base_url, index_search=not args.no_search,
-                                   show=False if args.quiet else None, strict=args.strict)
+                                   show=False if args.quiet else None, strict=args.strict,
+                                   formats=args.formats)
             problems = build(content, output, Problems(), options, scanned=scanned)
     except OSError as e:  # the file system refused (ENOSPC, EACCES, EROFS): the message says what stands
         kept = stat_key(output / BUILD_MARK) == before[1]  # else the site was swapped in before the failure
@@ -170,6 +171,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     return status
 
 
+def formats_list(text: str) -> tuple[str, ...]:
+    """The editions --formats names, checked: a comma-separated list of FORMATS."""
+    from .options import FORMATS
+
+    names = tuple(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
+    wrong = [n for n in names if n not in FORMATS]
+    if wrong:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(wrong)} (the formats are {', '.join(FORMATS)})")
+    return tuple(sorted(names))
+
+
 def nothing_to_do(args: argparse.Namespace) -> tuple[Problems | None, tuple]:
     """The last build's problems, as a build reports them, when nothing it read has changed since, without
     loading the renderer; else None and what was found (the build's options, the last build's head, the scan
@@ -181,7 +193,7 @@ def nothing_to_do(args: argparse.Namespace) -> tuple[Problems | None, tuple]:
     output = Path(args.output)
     store = Store(default_folder(output))
     searching = not args.no_search and installed()
-    base = build_base(False, args.base_url, searching)
+    base = build_base(False, args.base_url, searching, args.formats)
     old, inputs = unchanged(store, Path(args.content), output, base)
     if not old or old["inputs"] != inputs or old.get("stale"):  # stale: search bundles left to index
         return None, (base, old, inputs)
@@ -406,6 +418,9 @@ def parser() -> argparse.ArgumentParser:
     address(b)
     b.add_argument("--no-search", action="store_true", help="do not index for search (the search page says so)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--formats", metavar="LIST", type=formats_list, default=(),
+                   help="editions to make beside the website, comma-separated: tei (each cable's TEI P5 "
+                        "document, cables/<ID>/<ID>.xml, and the edition's teiCorpus, edition.xml)")
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="check that every link, anchor and key named in content/ exists")
     common(c)

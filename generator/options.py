@@ -26,6 +26,13 @@ class BuildOptions:
     """Leave the search index of a notes-only rebuild to the caller (the preview indexes after serving)."""
     strict: bool = False
     """Treat warnings as errors: any problem keeps the previous site and its record as they were."""
+    formats: tuple[str, ...] = ()
+    """Editions made beside the website (`--formats`): "tei" for each cable's TEI P5 document
+    (cables/<ID>/<ID>.xml) and the edition's teiCorpus (edition.xml)."""
+
+
+FORMATS = ("tei",)
+"""What `--formats` can ask for."""
 
 
 def source_date_epoch() -> int | None:

@@ -28,6 +28,14 @@ def missing(what: str, how: str) -> None:
                 f"To skip these checks on purpose, set {SKIP_FLAG}=1.", pytrace=False)
 
 
+def jing_command(schema: Path) -> list[str]:
+    """jing (Debian's package) with a RELAX NG schema, up to the files to check."""
+    jing = shutil.which("jing")
+    if not jing:
+        missing("jing", "apt-get install jing")
+    return [jing, str(schema)]
+
+
 def chromium_path() -> str:
     # Debian's chromium first; then Chrome, which GitHub's Ubuntu runners carry (their chromium-browser may
     # be a stub that asks for a snap).

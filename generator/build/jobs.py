@@ -27,12 +27,14 @@ from .write import swap_in
 class _Job:
     """What every worker needs: inherited when the workers are forked, never pickled."""
 
-    def __init__(self, site: Site, out: Path | None, preview: bool = False, store: Store | None = None):
+    def __init__(self, site: Site, out: Path | None, preview: bool = False, store: Store | None = None,
+                 formats: tuple[str, ...] = ()):
         self.site = site
         self.out = out
+        self.formats = formats
         self.matcher = Matcher.build(site.content)
         self.cable_link = linker(site.cables, "../../")
-        self.env = environment(preview, store.templates if store else None)
+        self.env = environment(preview, store.templates if store else None, formats)
         for name in ("cable.html", "source.html"):
             self.env.get_template(name)  # compiled once, before the workers are forked
 
@@ -49,7 +51,7 @@ def _cable_job(cid: str) -> dict:
     if job.out is not None:
         try:
             files = [(inside(job.out, path), path, body)
-                     for path, body in cable_outputs(site, cable, joined, job.env, job.cable_link)]
+                     for path, body in cable_outputs(site, cable, joined, job.env, job.cable_link, job.formats)]
         except UnsafePath as e:
             found.error(cable.source.path, cable.source.line, f"{e}; the cable is left out of the site")
             files = []

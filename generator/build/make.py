@@ -13,7 +13,8 @@ from ..edition.link import Site
 from ..options import BuildOptions, source_date_epoch
 from ..paths import inside
 from ..read.store import Store, digest
-from ..render.outputs import mentions_of, other_pages, sitemaps
+from ..render import tei
+from ..render.outputs import mentions_of, other_pages, sitemaps, tei_corpus
 from ..render.views import ASSETS, environment
 from . import quick, search
 from .jobs import _cable_job, _Job, index_bundles, swap_changes, write_file
@@ -56,7 +57,7 @@ class Made:
 def render_cables(out: Path | None, site: Site, ids: list[str], opts: BuildOptions, store: Store | None
                   ) -> dict[str, dict]:
     """Join these cables with their notes and, given `out`, make their files there, on every core."""
-    job = _Job(site, out, opts.preview, store)
+    job = _Job(site, out, opts.preview, store, opts.formats)
     return dict(zip(ids, parallel.run(_cable_job, ids, job, "Rendering" if out else "Checking", opts.show)))
 
 def make(plan: Plan, output: Path, store: Store, opts: BuildOptions, found: Problems, timer) -> Made:
@@ -77,7 +78,7 @@ def make(plan: Plan, output: Path, store: Store, opts: BuildOptions, found: Prob
         cables = results if not plan.whole else \
             {cid: results.get(cid) or before["cables"][cid] for cid in site.cables}
         staged = [p for r in results.values() for p in r["paths"]]
-        others, key, html = _others(plan, cables, stage, staged, opts, store)
+        others, key, html = _others(plan, cables, stage, staged, opts, store, None if plan.fresh else output)
         timer.lap("render")
         bundles = {} if plan.whole else dict(before["bundles"])
         bundles.update(index_bundles(stage, site, plan.search, before.get("bundles", {}), plan.keys, others,
@@ -99,8 +100,8 @@ def make(plan: Plan, output: Path, store: Store, opts: BuildOptions, found: Prob
     return Made(cables, others, key, bundles, pages, written, problems, untouched)
 
 
-def _others(plan: Plan, cables: dict, stage: Path, staged: list[str], opts: BuildOptions, store: Store
-            ) -> tuple[dict[str, str], str | None, list[str]]:
+def _others(plan: Plan, cables: dict, stage: Path, staged: list[str], opts: BuildOptions, store: Store,
+            live: Path | None) -> tuple[dict[str, str], str | None, list[str]]:
     """Make the pages beside the cables where what they show changed: each page's hash, their key, the HTML
     pages of the site. A plan from the snapshot keeps them (check_notes_plan saw that nothing they show did)."""
     before = plan.before or {}
@@ -110,10 +111,11 @@ def _others(plan: Plan, cables: dict, stage: Path, staged: list[str], opts: Buil
     html = [p for r in cables.values() for p in r["paths"] if p.endswith(".html")]
     mentions = mentions_of(cables)
     key = others_key(plan, mentions)
-    if not plan.fresh and key == before.get("others_key"):
+    corpus = "tei" in opts.formats
+    if not plan.fresh and key == before.get("others_key") and not (corpus and plan.cables):
         html += [p for p in before["others"] if p.endswith(".html") and p != "404.html"]
         return before["others"], key, html
-    env = environment(opts.preview, store.templates)
+    env = environment(opts.preview, store.templates, opts.formats)
     was = before.get("others", {})
     others = {}
 
@@ -126,6 +128,8 @@ def _others(plan: Plan, cables: dict, stage: Path, staged: list[str], opts: Buil
         put(path, text)
         if path.endswith(".html") and path != "404.html":
             html.append(path)
+    if corpus:  # made from the cables' own documents, where they are now
+        put(tei.CORPUS, tei_corpus(site, [stage] + ([live] if live else [])))
     for path, text in sitemaps(site, env, html):
         put(path, text)
     if plan.fresh:

@@ -95,6 +95,8 @@ def read_notes(content_dir: Path, store: Store, head: dict, inputs: dict, opts: 
                loaded: Problems) -> Plan | None:
     """The plan when only annotation files of annotated cables changed, read from the last build's snapshot
     without reading or linking the cables again; None when the snapshot cannot answer."""
+    if "tei" in opts.formats:
+        return None  # the edition's teiCorpus holds every note: made with the whole edition
     edited = quick.edited_notes(content_dir, head["inputs"], inputs)
     snap = quick.read_snapshot(store)
     if edited is None or snap is None or snap.get("serial") != head.get("serial") or snap["base"] != head["base"] \

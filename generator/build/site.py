@@ -175,7 +175,7 @@ def _build(content_dir: Path, output: Path, found: Problems, opts: BuildOptions,
         return False
     store = Store(opts.cache_dir or default_folder(output))
     clear_leftovers(output.resolve(), store.folder)
-    base = build_base(opts.preview, opts.base_url, opts.index_search and search.installed())
+    base = build_base(opts.preview, opts.base_url, opts.index_search and search.installed(), opts.formats)
     if scanned and scanned[0] == base and opts.cache_dir is None:
         _, head, inputs = scanned
     else:

@@ -131,7 +131,7 @@ def entity_spans(p: Paragraph, matcher: Matcher, seen_terms: set[str], linked: s
             tok.update({"kind": link.kind, "key": link.key, "name": link.name})
         if term:
             seen_terms.add(term.key)
-            tok["abbr"] = term.description
+            tok.update(abbr=term.description, term=term.key)
         spans.append((m.start(), m.end(), tok))
     return spans
 

@@ -272,9 +272,9 @@ SETTLE_ROUNDS = 3
 """Times a scan waits for files that are being changed as it runs."""
 
 
-def build_base(preview: bool, base_url: str | None, searching: bool) -> str:
+def build_base(preview: bool, base_url: str | None, searching: bool, formats: tuple[str, ...] = ()) -> str:
     """What every page depends on besides content/: the code, the templates and the build's options."""
-    return digest(code_digest(), preview, base_url, searching)
+    return digest(code_digest(), preview, base_url, searching, *([sorted(formats)] if formats else []))
 
 
 def unchanged(store: Store, content_dir: Path, output: Path, base: str) -> tuple[dict | None, dict]:

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from jinja2 import Environment
 
-from . import cite, data, feeds, pages
+from . import cite, data, feeds, pages, tei
 from ..edition.link import Site
 from ..model import Cable
 from ..ids import valid_id
@@ -19,7 +19,8 @@ from .pages import linker
 from .views import ENTRY_PAGES, entries_context, source_context, url_for
 
 
-def cable_files(site: Site, cable: Cable, joined, env: Environment, cable_link) -> list[tuple[str, str | bytes]]:
+def cable_files(site: Site, cable: Cable, joined, env: Environment, cable_link,
+                formats: tuple[str, ...] = ()) -> list[tuple[str, str | bytes]]:
     """The page, the verbatim source (as a file and as a page), citations and data of one cable."""
     cid = cable.id
     settings = site.content.site
@@ -35,7 +36,9 @@ def cable_files(site: Site, cable: Cable, joined, env: Environment, cable_link) 
         (f"cables/{cid}/{cid}.csl.json", cite.csl_json(cable, settings, url)),
         (files["json"], json.dumps(data.cable_record(site, cable, joined), ensure_ascii=False,
                                    separators=(",", ":")) + "\n"),
-    ] + [(f"cables/{alias}/index.html", alias_page(site, cable, alias, env)) for alias in usable_aliases(site, cable)]
+    ] + [(f"cables/{alias}/index.html", alias_page(site, cable, alias, env)) for alias in usable_aliases(site, cable)
+         ] + ([(f"cables/{cid}/{cid}.xml", tei.cable_document(cable, joined, site.content.annotations.get(cid),
+                                                              settings, cable_link))] if "tei" in formats else [])
 
 
 def usable_aliases(site: Site, cable: Cable) -> list[str]:
@@ -90,6 +93,19 @@ def other_pages(site: Site, mentions: dict[str, list[tuple[str, str]]], env: Env
     yield "robots.txt", feeds.robots(settings)
     yield ".nojekyll", ""
     yield "catalog.json", data.catalog_json(site, rows)
+
+
+def tei_corpus(site: Site, folders: list) -> str:
+    """The edition's teiCorpus, from each cable's TEI document as the first of `folders` holding it has it
+    (the new files, then the live site's)."""
+    def documents():
+        for cid in site.cables:
+            rel = f"cables/{cid}/{cid}.xml"
+            for folder in folders:
+                if (folder / rel).is_file():
+                    yield cid, (folder / rel).read_bytes()
+                    break
+    return "".join(tei.corpus_parts(site.content, site.content.site, documents(), len(site.cables)))
 
 
 def sitemaps(site: Site, env: Environment, html_pages: list[str]) -> Iterator[tuple[str, str]]:

@@ -73,7 +73,7 @@ class _Environment(Environment):
         return super().getattr(obj, attribute)
 
 
-def environment(preview: bool = False, cache: Path | None = None) -> Environment:
+def environment(preview: bool = False, cache: Path | None = None, formats: tuple[str, ...] = ()) -> Environment:
     """Autoescape everywhere; an undefined name is an error, not an empty string. With a `cache` folder,
     compiled templates are kept there (keyed by their source), sparing each build their compilation."""
     cache_of = None
@@ -83,6 +83,7 @@ def environment(preview: bool = False, cache: Path | None = None) -> Environment
     env = _Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, bytecode_cache=cache_of)
     env.globals["preview_script_src"] = " " + LIVERELOAD_SCRIPT_HASH if preview else ""
+    env.globals["formats"] = formats  # the editions made beside the website, that pages link to
     return env
 
 
