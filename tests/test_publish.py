@@ -332,7 +332,9 @@ def test_pages_workflow_tests_builds_and_deploys_with_the_official_actions():
                     "actions/upload-pages-artifact"]
     runs = "\n".join(s.get("run", "") for s in build_steps)
     assert "make test" in runs  # the README's test command, which installs the checkers too
-    assert 'build.py build --strict --base-url "${{ steps.pages.outputs.base_url }}"' in runs
+    build = re.search(r'build\.py build --strict (?:--formats (\S+) )?--base-url "\$\{\{ steps\.pages\.outputs\.base_url \}\}"', runs)
+    assert build, runs
+    assert build.group(1) and "tei" in build.group(1).split(",")  # the Pages edition carries its exports
     upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"] == {"path": "site", "include-hidden-files": True}  # or .nojekyll is left out
     deploy = flow["jobs"]["deploy"]
