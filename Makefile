@@ -1,6 +1,6 @@
 # `make test` sets up everything the tests need on a fresh Debian or Ubuntu machine, then runs them:
 # the Python environment (.venv), the checkers from npm (node_modules: the Nu HTML checker, axe-core) and,
-# with apt, chromium, Java, Node and poppler-utils where they are missing. Each step is skipped once done.
+# with apt, chromium, Java, Node, poppler-utils, jing and epubcheck where they are missing. Each step is skipped once done.
 # `make site` builds the edition into site/; `make serve` previews it.
 
 PYTHON ?= python3
@@ -37,6 +37,7 @@ system-tools:
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v jing >/dev/null || missing="$$missing jing"; \
+	command -v epubcheck >/dev/null || missing="$$missing epubcheck"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing with apt:$$missing"; \
 		$(SUDO) apt-get update -qq && \

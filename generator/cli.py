@@ -420,7 +420,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--formats", metavar="LIST", type=formats_list, default=(),
                    help="editions to make beside the website, comma-separated: tei (each cable's TEI P5 "
-                        "document, cables/<ID>/<ID>.xml, and the edition's teiCorpus, edition.xml)")
+                        "document, cables/<ID>/<ID>.xml, and the edition's teiCorpus, edition.xml), epub and pdf "
+                        "(the edition as a book, edition.epub and edition.pdf, and each thread's, "
+                        "threads/<slug>/<slug>.epub and .pdf; the PDF is printed by chromium)")
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="check that every link, anchor and key named in content/ exists")
     common(c)

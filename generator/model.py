@@ -146,6 +146,48 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The state of the publisher's site that a page was made in, as the page itself says: a WikiLeaks cable
+    page lists the release dates so far ("Browse latest releases") and counts the cables out ("Currently released
+    so far... 1896 / 251,287"). Two pages of a cable with different snapshots are two releases of it."""
+
+    as_of: str | None
+    """The latest release date the page lists (ISO date, 2010-12-22)."""
+    count: int | None
+    """The cables released so far, as the page counts them (1896)."""
+
+    def __reduce__(self):
+        return (type(self), (self.as_of, self.count))
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One release of a cable that the content holds in several (see Snapshot): where it is, and what it is."""
+
+    label: str
+    """The release's name on the site and in file names: its snapshot date (2010-12-22), else its release date."""
+    as_of: str | None
+    count: int | None
+    released: str | None
+    """The publisher's release time in this release (Cable.released)."""
+    path: str
+    sha256: str
+    size: int
+    key: str
+    """Store key and index of its parse (load it with Store.load(key)[0][index])."""
+    index: int
+    words: str | None
+    """Cable.words of this release."""
+    reading: bool
+    """Whether this release gives the reading text."""
+    file: str
+    """Name of its verbatim file in the cable's folder (the reading release's is the cable's own source file)."""
+
+    def __reduce__(self):
+        return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
+
+@dataclass(frozen=True, slots=True)
 class Cable:
     """One cable: publisher metadata where given, else what its text says, and the verbatim source."""
 
@@ -206,6 +248,11 @@ class Cable:
     aliases: tuple[str, ...] = ()
     """Other ids the cable is known by: the publisher's malformed id (08SCTION02OF02SAOPAULO335) where the
     banner confirmed its repair to `id`."""
+    snapshot: Snapshot | None = None
+    """The publisher's site state the page was made in, where the page says (see Snapshot)."""
+    words: str | None = None
+    """SHA-256 of the words of the cable's text as the source prints it, whitespace aside: two releases with the
+    same words read the same."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +309,12 @@ class Brief:
     """Position of the cable among the cables of that file."""
     aliases: tuple[str, ...] = ()
     """As Cable.aliases."""
+    released: str | None = None
+    """As Cable.released."""
+    snapshot: Snapshot | None = None
+    """As Cable.snapshot."""
+    words: str | None = None
+    """As Cable.words."""
 
     def __reduce__(self):  # positional pickling: several times faster than the dataclass default with slots
         return (type(self), tuple(getattr(self, name) for name in self.__slots__))
@@ -272,7 +325,8 @@ def brief(cable: Cable, key: str, index: int) -> Brief:
     s = cable.source
     return Brief(cable.id, cable.created, cable.subject, cable.origin, cable.classification, cable.caveats,
                  cable.tags, cable.references, tuple(p.label for p in cable.paragraphs), cable.partial,
-                 BriefSource(s.path, s.format, s.sha256, len(s.data)), cable.subject_line, key, index, cable.aliases)
+                 BriefSource(s.path, s.format, s.sha256, len(s.data)), cable.subject_line, key, index, cable.aliases,
+                 cable.released, cable.snapshot, cable.words)
 
 
 def to_jsonable(value: Any) -> Any:

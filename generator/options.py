@@ -28,10 +28,11 @@ class BuildOptions:
     """Treat warnings as errors: any problem keeps the previous site and its record as they were."""
     formats: tuple[str, ...] = ()
     """Editions made beside the website (`--formats`): "tei" for each cable's TEI P5 document
-    (cables/<ID>/<ID>.xml) and the edition's teiCorpus (edition.xml)."""
+    (cables/<ID>/<ID>.xml) and the edition's teiCorpus (edition.xml); "epub" and "pdf" for the books of the
+    edition (edition.epub, edition.pdf) and of each thread (threads/<slug>/<slug>.epub, .pdf)."""
 
 
-FORMATS = ("tei",)
+FORMATS = ("tei", "epub", "pdf")
 """What `--formats` can ask for."""
 
 

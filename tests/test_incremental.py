@@ -60,7 +60,7 @@ def test_one_note_edit_renders_only_its_cable_and_matches_a_clean_build(dev_cont
     assert not build(dev_content, out, Problems()).errors
     report = last_build(out)
     assert report["result"] == "built (notes only)"  # the quick rebuild, from the snapshot
-    assert report["pages"]["written"] == 7  # the cable's page, source page, source, three citations, JSON
+    assert report["pages"]["written"] == 8  # the cable's page, source page, source, four citation files, JSON
     clean = tmp_path / "clean"
     assert not build(dev_content, clean, Problems(), cache_dir=tmp_path / "other-cache").errors
     assert tree(out) == tree(clean)

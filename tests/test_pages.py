@@ -145,9 +145,10 @@ def test_page_content_of_3239(seed_site):
     assert '<a class="nref" id="rn1" href="#n1"' in page and '<li id="n1">' in page
     assert 'href="../../cables/07BEIJING6872/#p1"' in page  # a note's cable mention links to the paragraph
     assert '<meta name="citation_title" content="S/CRS AMBASSADOR HERBST CONSULTATIONS IN BEIJING">' in page
-    # one citation widget for every paragraph; without JavaScript each paragraph's short note is in one list
+    # one citation widget for every paragraph; without JavaScript the Chicago note of a paragraph gives the form
     assert page.count('id="cite-widget"') == 1 and "<details class=\"cite-para\"" not in page
-    assert '<p id="cite-para">A paragraph, by its number: Embassy Beijing, cable 07BEIJING3239, ¶N.</p>' in page
+    assert '<dt>Note of paragraph <var>N</var></dt><dd data-cite="para">Embassy Beijing, ' in page
+    assert 'para. <var class="loc">N</var>, <span class="u">/cables/07BEIJING3239/#p<var class="loc">N</var></span>.</dd>' in page
 
 
 def test_standard_heading_of_3239(seed_site):
@@ -272,4 +273,4 @@ def test_the_weight_budget(seed_site):
     text = page.decode()
     assert text.count('<li id="n') == 33 and text.count('<a class="nref"') == 33
     assert all(f'<div class="para" id="p{n}">' in text for n in range(1, 15))
-    assert 'id="cite-chicago"' in text and 'id="cite-para"' in text
+    assert 'data-cite="whole"' in text and 'data-cite="para"' in text and 'data-cite="entry"' in text

@@ -221,6 +221,9 @@ FOCUSABLE = ("a[href], button, input, select, textarea, summary, [tabindex]:not(
 
 def visible_focusables(page) -> list[str]:
     return page.evaluate("""sel => [...document.querySelectorAll(sel)]
+        // A radio group is one tab stop, its checked radio (the arrow keys move within it).
+        .filter(el => !(el.type === 'radio' && !el.checked && el.form === null
+                        && document.querySelector(`input[type=radio][name="${el.name}"]:checked`)))
         .filter(el => !el.disabled && !el.closest('[hidden], [inert]') && el.getClientRects().length
                       && getComputedStyle(el).visibility !== 'hidden'
                       && (!el.closest('details:not([open])') || (el.matches('details > summary')

@@ -78,7 +78,7 @@ def test_one_citation_widget_serves_every_paragraph(browser, served):
             widget = page.locator("#cite-widget")
             assert widget.is_visible() and page.locator(".cite-widget").count() == 1
             text = widget.inner_text()
-            assert f"cable 07BEIJING3239, ¶{label}, May 15, 2007" in text and f"/cables/07BEIJING3239/#p{label}" in text
+            assert f"Cable 07BEIJING3239, WikiLeaks, May 15, 2007, para. {label}, {base}/{CABLES[0]}#p{label}." in text
             assert page.evaluate("document.querySelector('#cite-widget').previousElementSibling.id") == f"p{label}"
         page.keyboard.press("Escape")
         assert not page.locator("#cite-widget").is_visible()

@@ -186,7 +186,7 @@ def test_an_incremental_build_with_tei_equals_a_clean_one(tmp_path):
 def test_an_unknown_format_is_a_mistake_on_the_command_line(tmp_path):
     r = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "build.py"), "build", "--formats",
                         "tei,docx", "--output", str(tmp_path / "site")], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 2 and "unknown format docx (the formats are tei)" in r.stderr
+    assert r.returncode == 2 and "unknown format docx (the formats are tei, epub, pdf)" in r.stderr
     assert not (tmp_path / "site").exists()
 
 

@@ -90,7 +90,8 @@ def cable_key(site: Site, cid: str, base: str, ids_digest: str) -> str:
     note = site.content.sources.get(ann.path) if ann else None
     resolved = [r.id in site.cables for r in b.references if r.id]
     return digest(base, b.key, b.index, note, ids_digest if ann else None, resolved,
-                  cable_extras(site, cid, "../../"), thread_slugs(site, cid), site.aliases_of(cid))
+                  cable_extras(site, cid, "../../"), thread_slugs(site, cid), site.aliases_of(cid),
+                  [(r.key, r.index, r.label, r.reading) for r in site.releases.get(cid, ())])
 
 
 def thread_slugs(site: Site, cid: str) -> list:

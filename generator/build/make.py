@@ -13,7 +13,7 @@ from ..edition.link import Site
 from ..options import BuildOptions, source_date_epoch
 from ..paths import inside
 from ..read.store import Store, digest
-from ..render import tei
+from ..render import bookfiles, books, tei
 from ..render.outputs import mentions_of, other_pages, sitemaps, tei_corpus
 from ..render.views import ASSETS, environment
 from . import quick, search
@@ -78,7 +78,8 @@ def make(plan: Plan, output: Path, store: Store, opts: BuildOptions, found: Prob
         cables = results if not plan.whole else \
             {cid: results.get(cid) or before["cables"][cid] for cid in site.cables}
         staged = [p for r in results.values() for p in r["paths"]]
-        others, key, html = _others(plan, cables, stage, staged, opts, store, None if plan.fresh else output)
+        others, key, html = _others(plan, cables, stage, staged, opts, store, None if plan.fresh else output,
+                                    found)
         timer.lap("render")
         bundles = {} if plan.whole else dict(before["bundles"])
         bundles.update(index_bundles(stage, site, plan.search, before.get("bundles", {}), plan.keys, others,
@@ -101,7 +102,7 @@ def make(plan: Plan, output: Path, store: Store, opts: BuildOptions, found: Prob
 
 
 def _others(plan: Plan, cables: dict, stage: Path, staged: list[str], opts: BuildOptions, store: Store,
-            live: Path | None) -> tuple[dict[str, str], str | None, list[str]]:
+            live: Path | None, found: Problems | None = None) -> tuple[dict[str, str], str | None, list[str]]:
     """Make the pages beside the cables where what they show changed: each page's hash, their key, the HTML
     pages of the site. A plan from the snapshot keeps them (check_notes_plan saw that nothing they show did)."""
     before = plan.before or {}
@@ -112,14 +113,15 @@ def _others(plan: Plan, cables: dict, stage: Path, staged: list[str], opts: Buil
     mentions = mentions_of(cables)
     key = others_key(plan, mentions)
     corpus = "tei" in opts.formats
-    if not plan.fresh and key == before.get("others_key") and not (corpus and plan.cables):
+    whole = corpus or bool(books.wanted(opts.formats))  # made from every cable: made again when one changed
+    if not plan.fresh and key == before.get("others_key") and not (whole and plan.cables):
         html += [p for p in before["others"] if p.endswith(".html") and p != "404.html"]
         return before["others"], key, html
     env = environment(opts.preview, store.templates, opts.formats)
     was = before.get("others", {})
     others = {}
 
-    def put(path: str, text: str) -> None:
+    def put(path: str, text: str | bytes) -> None:
         others[path] = digest(text)
         if was.get(path) != others[path]:
             write_file(inside(stage, path), text)
@@ -130,6 +132,8 @@ def _others(plan: Plan, cables: dict, stage: Path, staged: list[str], opts: Buil
             html.append(path)
     if corpus:  # made from the cables' own documents, where they are now
         put(tei.CORPUS, tei_corpus(site, [stage] + ([live] if live else [])))
+    for path, body in bookfiles.book_files(site, opts.formats, env, found if found is not None else Problems()):
+        put(path, body)
     for path, text in sitemaps(site, env, html):
         put(path, text)
     if plan.fresh:
@@ -165,6 +169,10 @@ def _swap(plan: Plan, stage: Path, output: Path, staged: list[str], bundles: dic
         gone = {p for cid, r in before["cables"].items() if cid not in cables for p in r["paths"]}
         gone |= set(before["others"]) - set(others)
         gone |= {search.folder(n) for n in set(was) - set(bundles)}
+    # A cable made again may make fewer files than before (another release chosen, a release removed).
+    made_now = {p for r in cables.values() for p in r["paths"]}
+    gone |= {p for cid in plan.cables if cid in before["cables"]
+             for p in before["cables"][cid]["paths"] if p not in made_now}
     if not (staged or replaced or gone):
         return True  # the site is already this build's
     if plan.whole:

@@ -95,8 +95,8 @@ def read_notes(content_dir: Path, store: Store, head: dict, inputs: dict, opts: 
                loaded: Problems) -> Plan | None:
     """The plan when only annotation files of annotated cables changed, read from the last build's snapshot
     without reading or linking the cables again; None when the snapshot cannot answer."""
-    if "tei" in opts.formats:
-        return None  # the edition's teiCorpus holds every note: made with the whole edition
+    if {"tei", "epub", "pdf"} & set(opts.formats):
+        return None  # the edition's teiCorpus and books hold every note: made with the whole edition
     edited = quick.edited_notes(content_dir, head["inputs"], inputs)
     snap = quick.read_snapshot(store)
     if edited is None or snap is None or snap.get("serial") != head.get("serial") or snap["base"] != head["base"] \
@@ -107,6 +107,8 @@ def read_notes(content_dir: Path, store: Store, head: dict, inputs: dict, opts: 
     if sorted(content.annotations) != snap["annotated"]:
         return None  # a file now annotates another cable
     ids = sorted({cid for cid, ann in content.annotations.items() if ann.path in edited})
+    if any(cid in snap.get("released", ()) or content.annotations[cid].release for cid in ids):
+        return None  # the choice of a release changes what the indexes show: the whole edition is read
     briefs = quick.Briefs(snap["where"], store)
     site = Site(briefs, content, briefs.full, cited_by=snap["cited_by"], threads=snap["threads"],
                 in_threads=snap["in_threads"], margins=snap["margins"], suggestions=snap["suggestions"])
@@ -139,4 +141,5 @@ def others_key(plan: Plan, mentions: dict) -> str:
     are annotated, who is named where, and the search bundles."""
     site = plan.site
     return digest(plan.editorial, [(b.key, b.index) for b in site.cables.values()],
+                  [(cid, [(r.key, r.index, r.reading) for r in rs]) for cid, rs in sorted(site.releases.items())],
                   sorted(site.content.annotations), mentions, sorted(plan.bundles))

@@ -114,7 +114,7 @@ def remember(store: Store, site: Site, state: dict) -> None:
         "serial": state["serial"], "base": state["base"], "editorial": state["editorial"],
         "base_url": site.content.site.get("base_url", ""),  # as the build was given it (--base-url, the preview)
         "where": {cid: (b.key, b.index) for cid, b in site.cables.items()},
-        "ids": digest(sorted(site.cables)), "annotated": annotated,
+        "ids": digest(sorted(site.cables)), "annotated": annotated, "released": sorted(site.releases),
         "results": Packed({cid: state["cables"][cid] for cid in annotated if cid in state["cables"]}),
         "keys": state["keys"], "others": state["others"], "bundles": state.get("bundles", {}),
         "plan": state.get("plan", {}),

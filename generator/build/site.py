@@ -27,6 +27,7 @@ from .jobs import cable_key
 from .make import KeepPrevious, Made, Refused, make, render_cables
 from .plan import Plan, Widen, plan_all, read_notes
 from ..edition.link import Site, link_site, people_forms
+from ..edition.releases import choose, distinct, order_key, releases_of
 from ..read.load import is_cable_name, load_cable, read_collection
 from ..options import BuildOptions
 from ..read.store import (BUILD_MARK, Store, build_base, default_folder, digest, is_racy, stat_key, unchanged,
@@ -64,15 +65,35 @@ def collect(content_dir: Path, problems: Problems, store: Store, known: dict, ba
     for path, entry in entries.items():
         for b, who in zip(entry["briefs"], entry["people"]):
             found.setdefault(b.id, []).append((b, who))
-    briefs, people, copies = [], {}, {}
+    briefs, people, copies, releases = [], {}, {}, {}
     for cid, candidates in found.items():
         # The copy the publisher filed under the id itself is the cable; one filed under a repaired id (a section
         # released as a record of its own) is a part of it. Else the first read.
         keep = next((c for c in candidates if not c[0].aliases), candidates[0])
+        # Other releases of it (see edition/releases.py) are kept beside it; the chosen one is the reading text.
+        kept = [keep]
+        for c in candidates:
+            if c is not keep and not c[0].aliases and not keep[0].aliases and \
+                    all(c[0].source.sha256 != k[0].source.sha256 and distinct(c[0], k[0]) for k in kept):
+                kept.append(c)
+        if len(kept) > 1:
+            kept.sort(key=lambda c: order_key(c[0]))
+            ann = content.annotations.get(cid)
+            reading, wrong = choose([c[0] for c in kept], ann.release if ann else None)
+            if wrong:
+                problems.error(ann.path, ann.release_line, f"{wrong}; the latest release is the reading text")
+                reading = len(kept) - 1
+            releases[cid] = releases_of(cid, [c[0] for c in kept], reading)
+            keep = kept[reading]
+        else:
+            ann = content.annotations.get(cid)
+            if ann and ann.release:
+                problems.error(ann.path, ann.release_line, f"release {ann.release!r}: the content holds one release "
+                                                           f"of {cid} only, so there is none to choose")
         briefs.append(keep[0])
         people[cid] = keep[1]
         for b, _ in candidates:
-            if b is keep[0]:
+            if any(b is k[0] for k in kept):
                 continue
             led = "; its publisher id leads to the cable's page" if b.aliases else ""
             problems.error(b.source.path, None,
@@ -82,6 +103,8 @@ def collect(content_dir: Path, problems: Problems, store: Store, known: dict, ba
     cached = suggested.get("suggestions") if suggested and suggested.get("kin") == kin else None
     site = link_site(briefs, content, problems, lambda cid: load_cable(store, site.cables[cid]), people, cached)
     site.kin = kin
+    site.releases = releases
+    site.load_release = lambda r: store.load(r.key)[0][r.index]
     for cid, more in copies.items():
         site.aliases[cid] = tuple(dict.fromkeys(site.aliases.get(cid, ()) + tuple(more)))
     for cid, ann in content.annotations.items():

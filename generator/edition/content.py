@@ -250,6 +250,12 @@ class Annotations:
     """Notes on paragraphs, in the order written."""
     sic: tuple[str, ...] = ()
     """Typos that stay as written; each occurrence is followed by [sic]."""
+    release: str | None = None
+    """Which release of the cable gives the reading text, where the content holds several: its date (2010-12-22),
+    its month (2010-12, or dec2010), or "earliest" / "latest" (the default). Checked against the releases when
+    the cables are linked (see site.collect)."""
+    release_line: int | None = None
+    """Line of the release key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,15 +380,20 @@ def load_annotations(path: Path, problems: Problems) -> Annotations | None:
         t = _text(word, where, "sic entry", problems)
         if t:
             sic.append(t)
+    release = data.get("release")
+    if hasattr(release, "isoformat") and not isinstance(release, bool):
+        release = release.isoformat()  # YAML reads 2010-12-22 as a date
+    release = _text(release, (str(path), data.line_of("release")), "release", problems)
     return Annotations(cable, str(path), _text(data.get("headnote"), where, "headnote", problems), tuple(notes),
-                       tuple(sic))
+                       tuple(sic), release.strip() if release else None,
+                       data.line_of("release") if "release" in data else None)
 
 
 KINDS = {str: "text", int: "a number", float: "a number", bool: "true or false", LineDict: "a mapping",
          dict: "a mapping"}
 """How a message names the type of a YAML value."""
 
-ANNOTATION_KEYS = ("cable", "headnote", "notes", "sic")
+ANNOTATION_KEYS = ("cable", "headnote", "notes", "sic", "release")
 NOTE_KEYS = ("paragraph", "anchor", "text")
 
 

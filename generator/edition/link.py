@@ -46,6 +46,11 @@ class Site:
     """Cable id -> the publisher's other ids of it: its own, and those of copies left out as duplicates (a
     section the publisher released as a record of its own, 08SCTION02OF02SAOPAULO335 beside 08SAOPAULO335)."""
 
+    releases: dict[str, tuple] = field(default_factory=dict)
+    """Cable id -> its releases (model.Release, oldest first) where the content holds it in several."""
+    load_release: Callable = field(repr=False, default=None)  # type: ignore[assignment]
+    """The full cable of a Release, from the store."""
+
     def aliases_of(self, cid: str) -> tuple[str, ...]:
         """The publisher's other ids of a cable, each once, none its own id."""
         return self.aliases.get(cid, ())

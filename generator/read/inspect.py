@@ -18,6 +18,9 @@ PARAGRAPH_KEYS = ("number", "label", "marking", "heading", "text", "page_breaks"
 def as_json(cable: Cable) -> dict:
     """The JSON Lines object of one cable: the contract keys first, then the rest of the model."""
     data = to_jsonable(cable)
+    data.pop("words", None)  # a digest for telling releases apart, not something the parser read
+    if data.get("snapshot") is None:
+        data.pop("snapshot", None)  # only a WikiLeaks page says which state of the site it was made in
     out = {k: data.pop(k) for k in CONTRACT_KEYS}
     out["paragraphs"] = [
         {**{k: p[k] for k in PARAGRAPH_KEYS}, **{k: v for k, v in p.items() if k not in PARAGRAPH_KEYS}}

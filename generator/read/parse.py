@@ -3,6 +3,7 @@ Classified By), paragraphs, signer; then join the publisher's metadata, which wi
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 from datetime import date
@@ -12,7 +13,7 @@ from pathlib import Path
 from ..errors import CableError, Problems
 from .header import DTG, Header, dtg_time, parse_header
 from ..ids import canonical_id, id_place, is_canonical, known_place, make_id, origin_from_station, valid_id
-from ..model import Cable, Paragraph, Reference
+from ..model import Cable, Paragraph, Reference, Snapshot
 from .paragraphs import (PARA_START, PORTION, DASHES, heading_at, is_page_break, page_break, segment, find_summary,
                          split_glued_lines, split_marking, take_signer)
 from .readers import PARTIAL_NOTICE, Document
@@ -1062,6 +1063,8 @@ def parse_document(doc: Document, problems: Problems | None = None) -> Cable:
         source=doc.source,
         subject_line=fields["subject"][0][0] if fields.get("subject") else None,
         aliases=aliases,
+        snapshot=Snapshot(*meta["snapshot"]) if meta.get("snapshot") else None,
+        words=hashlib.sha256(" ".join(doc.text.split()).encode("utf-8")).hexdigest(),
     )
 
 

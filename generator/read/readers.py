@@ -487,10 +487,29 @@ def read_html(text: str, source: Source) -> Document:
     if page.title:
         viewing = VIEWING.match(page.title)
         meta["title"] = viewing.group("title").strip() if viewing else page.title
+    snapshot = page_snapshot(text[:start])
+    if snapshot:
+        meta["snapshot"] = snapshot
     body = "\n\n".join(p.replace("\r\n", "\n") for p in page.pres)
     pre = PRE_TAG.search(text, start)
     first = text.count("\n", 0, pre.start()) + 1 if pre else 1
     return Document(text=MANGLED_PILCROW.sub(r"\1¶", body), source=source, meta=meta, first_line=first)
+
+
+RELEASED_SO_FAR = re.compile(r"Currently released so far\.*\s*([0-9][0-9,]*)\s*/")
+"""The site's count of cables out when the page was made, in its sidebar."""
+RELEASE_DATE_LINK = re.compile(r"""href=['"][^'"]*\breldate/(\d{4}-\d{2}-\d{2})_\d+\.html['"]""")
+"""A link of the sidebar's "Browse latest releases" list, as every build writes it (relative or absolute)."""
+
+
+def page_snapshot(sidebar: str) -> tuple[str | None, int | None] | None:
+    """The site state a WikiLeaks page was made in, from its sidebar (the part before the cable): the latest
+    release date it lists and its count of cables released so far; None where it says neither."""
+    dates = RELEASE_DATE_LINK.findall(sidebar)
+    count = RELEASED_SO_FAR.search(sidebar)
+    if not dates and not count:
+        return None
+    return (max(dates) if dates else None, int(count.group(1).replace(",", "")) if count else None)
 
 
 def cable_part(text: str) -> int:

@@ -1,4 +1,5 @@
-"""Citations of a cable and of its paragraphs: Chicago note, BibTeX, RIS, CSL-JSON, Highwire meta tags."""
+"""The cable as a reference: its CSL-JSON item (which csl.py writes the styles' citations from), BibTeX, RIS
+and the Highwire meta tags."""
 
 from __future__ import annotations
 
@@ -21,29 +22,9 @@ def recipient(cable: Cable) -> str | None:
     return origin_from_station(name) or name
 
 
-def short_note(cable: Cable, para: str) -> str:
-    """A short Chicago note of one paragraph, after the full note of the cable: Embassy Beijing, cable
-    07BEIJING3239, ¶3."""
-    return f"{cable.origin or 'Unknown origin'}, cable {cable.id}, \u00b6{para}."
-
-
 def when(cable: Cable) -> datetime | None:
     # fromisoformat is the C parser; strptime costs more than the rest of a citation
     return datetime.fromisoformat(cable.created[:19]) if cable.created else None
-
-
-def chicago(cable: Cable, site: dict, url: str, para: str | None = None) -> str:
-    """A Chicago-style note: origin to recipient, "Subject," cable ID, date, classification, edition, URL."""
-    d = when(cable)
-    parts = [cable.origin or "Unknown origin"]
-    to = recipient(cable)
-    head = f"{parts[0]} to {to}" if to else parts[0]
-    date = f"{MONTHS[d.month - 1]} {d.day}, {d.year}" if d else "undated"
-    subject = f"\u201c{cable.subject},\u201d " if cable.subject else ""
-    where = f", \u00b6{para}" if para else ""
-    edition = f" In {site['title']}." if site.get("title") else ""
-    return (f"{head}, {subject}cable {cable.id}{where}, {date}, {cable.classification or 'unmarked'}, "
-            f"released by WikiLeaks.{edition} {url}")
 
 
 def bibtex(cable: Cable, site: dict, url: str, para: str | None = None) -> str:
@@ -85,14 +66,17 @@ def ris(cable: Cable, site: dict, url: str) -> str:
 
 
 def csl(cable: Cable, site: dict, url: str) -> dict:
+    """The cable's CSL-JSON item, which the pages' citations are rendered from: a letter (CSL's
+    personal_communication, as Zotero maps its Letter) from the post to its first addressee."""
     d = when(cable)
     item = {
         "id": cable.id,
-        "type": "letter",
+        "type": "personal_communication",
         "title": cable.subject or cable.id,
         "author": [{"literal": cable.origin or "Unknown origin"}],
         "genre": "Cable",
         "number": cable.id,
+        "publisher": "WikiLeaks",
         "URL": url,
         "note": f"{cable.classification or 'unmarked'}; released by WikiLeaks",
     }

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from jinja2 import Environment
 
-from . import cite, data, feeds, pages, tei
+from . import changes, cite, csl, data, feeds, pages, tei
 from ..edition.link import Site
 from ..model import Cable
 from ..ids import valid_id
@@ -34,10 +34,11 @@ def cable_files(site: Site, cable: Cable, joined, env: Environment, cable_link,
         (f"cables/{cid}/{cid}.bib", cite.bibtex(cable, settings, url)),
         (f"cables/{cid}/{cid}.ris", cite.ris(cable, settings, url)),
         (f"cables/{cid}/{cid}.csl.json", cite.csl_json(cable, settings, url)),
+        (f"cables/{cid}/{cid}.cite.json", csl.styles_json(cite.csl(cable, settings, url))),
         (files["json"], json.dumps(data.cable_record(site, cable, joined), ensure_ascii=False,
                                    separators=(",", ":")) + "\n"),
     ] + [(f"cables/{alias}/index.html", alias_page(site, cable, alias, env)) for alias in usable_aliases(site, cable)
-         ] + ([(f"cables/{cid}/{cid}.xml", tei.cable_document(cable, joined, site.content.annotations.get(cid),
+         ] + changes.release_files(site, cid) + ([(f"cables/{cid}/{cid}.xml", tei.cable_document(cable, joined, site.content.annotations.get(cid),
                                                               settings, cable_link))] if "tei" in formats else [])
 
 
@@ -80,6 +81,8 @@ def other_pages(site: Site, mentions: dict[str, list[tuple[str, str]]], env: Env
     for path, ctx in pages.chronology_pages(site):
         yield page(path + "index.html", "chronology.html", ctx)
     yield page("threads/index.html", "threads.html", pages.thread_index_context(site))
+    if site.releases:
+        yield page("releases/index.html", "releases.html", pages.releases_index_context(site))
     for t in site.threads:
         yield page(f"threads/{t.slug}/index.html", "thread.html", pages.thread_context(site, t))
         yield page(f"threads/{t.slug}/feed.xml", "feed.xml", feeds.thread_feed_context(site, t))

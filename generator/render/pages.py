@@ -10,7 +10,7 @@ from ..edition.content import RELATION_TITLES, RELATIONS, ParaRef, Thread, slug
 from ..read.decode import decode_header, portion_meaning
 from ..edition.link import Site, tag_path
 from ..edition.markup import render as markdown
-from . import data
+from . import changes, data
 from ..tables import SOURCES_PROSE
 from .views import banner_view, cable_context, excerpt, page_frame, unique_id
 
@@ -74,7 +74,21 @@ def index_links(site: Site, root: str) -> list[dict]:
         {"href": f"{root}organizations/", "label": "Organizations", "count": len(site.content.organizations)},
         {"href": f"{root}glossary/", "label": "Glossary", "count": len(site.content.glossary)},
         {"href": f"{root}threads/", "label": "Threads", "count": len(site.threads)},
-    ]
+    ] + ([{"href": f"{root}releases/", "label": "Releases compared", "count": len(site.releases)}]
+         if site.releases else [])
+
+
+def releases_index_context(site: Site) -> dict:
+    """The cables the content holds in several releases; those whose words changed first, with what changed."""
+    ctx = base(site, "../", "Releases compared", "releases/",
+               "The cables published in more than one release, and what changed between them")
+    rows = changes.changed_context_rows(site, "../")
+    changed = {r["id"] for r in rows}
+    ctx.update({"changed": rows, "total": len(site.releases),
+                "same": [{"id": cid, "href": f"../cables/{cid}/#releases",
+                          "releases": [r.label for r in site.releases[cid]]}
+                         for cid in site.cables if cid in site.releases and cid not in changed]})
+    return ctx
 
 
 def page_context(site: Site, name: str, title: str) -> dict:
@@ -308,7 +322,7 @@ def thread_context(site: Site, t: Thread) -> dict:
     ctx = base(site, root, t.title, f"threads/{t.slug}/", t.title)
     ctx["feeds"] = ctx["feeds"] + [{"title": f"Thread: {t.title}", "href": "feed.xml"}]
     ctx.update({
-        "thread": {"title": t.title, "summary": markdown(t.summary, link)},
+        "thread": {"title": t.title, "summary": markdown(t.summary, link), "slug": t.slug},
         "timeline": timeline(site, t, root),
         "links": [{"relation": lk.relation, "title": RELATION_TITLES[lk.relation],
                    "words": RELATIONS[lk.relation][0], "note": markdown(lk.note, link),
@@ -437,6 +451,7 @@ def cable_page_context(site: Site, cable, joined, cable_link) -> dict:
     ctx = cable_context(cable, joined, site.content, cable_link, root)
     ctx["cable"]["aliases"] = list(site.aliases_of(cable.id))  # with those of copies left out as duplicates
     ctx.update(cable_extras(site, cable.id, root))
+    ctx["releases"] = changes.releases_context(site, cable.id, ctx["source"]["href"])
     for p in ctx["paragraphs"]:
         p["xrefs"] = ctx["margins"].get(p["label"], [])
     ctx["json_ld"] = data.json_ld(site, cable)
@@ -473,7 +488,7 @@ def cable_extras(site: Site, cid: str, root: str) -> dict:
     threads = []
     for entry in site.in_threads.get(cid, []):
         t = entry["thread"]
-        threads.append({"title": t.title, "href": f"{root}threads/{t.slug}/",
+        threads.append({"title": t.title, "href": f"{root}threads/{t.slug}/", "slug": t.slug,
                         "previous": cable_row(site, entry["previous"], root) if entry["previous"] else None,
                         "next": cable_row(site, entry["next"], root) if entry["next"] else None})
     cited = [{"id": citing, "href": f"{root}cables/{citing}/#{anchor}", "date": (site.cables[citing].created or "")[:10]}

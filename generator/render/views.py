@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import cite, heading
+from . import cite, csl, heading
 from ..read import decode
 from ..edition.annotations import Joined
 from ..edition.content import Content, Entry, slug
@@ -295,17 +295,17 @@ def cable_context(cable: Cable, joined: Joined, content: Content, link_cable, ro
         "reasons": decode.reason_meanings(cable.reasons),
         "headnote": headnote_view(ann.headnote, link_cable) if ann and ann.headnote else None,
         "paragraphs": paragraphs,
-        "para_cite": cite.short_note(cable, "N"),
         "legend": [{"mark": k, "meaning": v, "css": k.split("/")[0].lower()} for k, v in sorted(legend.items())],
         "notes": [{"n": n.number, "id": n.anchor_id, "para": n.paragraph, "html": n.html} for n in joined.notes],
         "source": {"href": source_name(cable), "sha256": cable.source.sha256, "bytes": len(cable.source.data),
                    "format": cable.source.format, "view": "source.html", "json": f"{cable.id}.json"},
         "citation": {
-            "chicago": cite.chicago(cable, site, url),
+            "style": csl.citations(cite.csl(cable, site, url))[0],  # the others come from the file, for the script
             "bibtex": cite.bibtex(cable, site, url),
             "ris": cite.ris(cable, site, url),
             "csl": cite.csl_json(cable, site, url),
-            "files": {"bib": f"{cable.id}.bib", "ris": f"{cable.id}.ris", "csl": f"{cable.id}.csl.json"},
+            "files": {"bib": f"{cable.id}.bib", "ris": f"{cable.id}.ris", "csl": f"{cable.id}.csl.json",
+                      "styles": f"{cable.id}.cite.json"},
         },
         "meta_tags": cite.highwire(cable, site, url),
     }

@@ -1,5 +1,6 @@
 // Enhancements only: every page is complete without this file.
-// 1. One citation widget for every paragraph: its link, its citation, copy buttons.
+// 1. A choice of citation style, and one citation widget for every paragraph: its link, its citation, copy
+//    buttons.
 // 2. Note markers open the note in a popover instead of jumping to the list of notes.
 // 3. On the original text, a link to a line (source.html#L60) shows that line: the text is one block, so
 //    the line is found by its number beside it.
@@ -24,16 +25,78 @@
     return button;
   }
 
-  // The cable's citation with the paragraph as its locator, made from the page's one citation.
-  function paragraphCitation(whole, id, label, url) {
-    return whole.replace("cable " + id + ",", "cable " + id + ", \u00b6" + label + ",")
-      .replace(/\S+$/, url);
+  var STYLE_KEY = "cite-style";
+
+  // The page gives one style's citations; the others come from the cable's .cite.json, and a radio group
+  // picks the style the section shows and the paragraph widget gives, kept for the next page.
+  function fragment(html) {
+    var out = document.createDocumentFragment();
+    var body = new DOMParser().parseFromString("<body>" + html, "text/html").body;
+    while (body.firstChild) out.append(body.firstChild);
+    return out;
+  }
+
+  function styleSection(style) {
+    var section = el("section", { "class": "cite-style", "data-style": style.key, "aria-label": style.name });
+    if (style.in_text) section.setAttribute("data-in-text", "");
+    var list = el("dl", {});
+    section.append(el("h3", {}, style.name), list);
+    [["whole", style.cite_label], ["para", style.cite_label + " of paragraph "], ["entry", style.entry_label]]
+      .forEach(function (row) {
+        var term = el("dt", {}, row[1]);
+        if (row[0] === "para") term.append(el("var", {}, "N"));
+        var value = el("dd", { "data-cite": row[0] });
+        value.append(fragment(style[row[0]]));
+        list.append(term, value);
+      });
+    return section;
+  }
+
+  function setupStyles(box) {
+    var source = box.getAttribute("data-styles");
+    if (!source || !window.fetch || !window.DOMParser) return;
+    fetch(source).then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); }).then(function (got) {
+      var shown = box.querySelector(".cite-style").getAttribute("data-style");
+      got.styles.forEach(function (style) { if (style.key !== shown) box.append(styleSection(style)); });
+      var styles = Array.prototype.slice.call(box.querySelectorAll(".cite-style"));
+      var keys = styles.map(function (s) { return s.getAttribute("data-style"); });
+      var group = el("fieldset", { "class": "cite-pick" });
+      group.append(el("legend", {}, "Citation style"));
+      function show(key) {
+        styles.forEach(function (s) { s.hidden = s.getAttribute("data-style") !== key; });
+        group.querySelectorAll("input").forEach(function (i) { i.checked = i.value === key; });
+      }
+      styles.forEach(function (s, k) {
+        var input = el("input", { type: "radio", name: "cite-pick", id: "cite-pick-" + keys[k], value: keys[k] });
+        input.addEventListener("change", function () {
+          show(keys[k]);
+          try { localStorage.setItem(STYLE_KEY, keys[k]); } catch (e) { /* no storage: the choice lasts the page */ }
+        });
+        group.append(input, " ", el("label", { "for": input.id }, s.getAttribute("aria-label")), " ");
+      });
+      var saved = null;
+      try { saved = localStorage.getItem(STYLE_KEY); } catch (e) { saved = null; }
+      box.prepend(group);
+      show(keys.indexOf(saved) >= 0 ? saved : keys[0]);
+    }).catch(function () { /* offline or opened as a file: the page's own citation stays */ });
+  }
+
+  // The paragraph's citation in the chosen style: the page's template with the number and address filled in.
+  function paragraphCitation(box, label, url) {
+    var template = box.querySelector(".cite-style:not([hidden]) [data-cite=para]");
+    var out = el("p", { "class": "citation" });
+    Array.prototype.forEach.call(template.childNodes, function (n) { out.append(n.cloneNode(true)); });
+    out.querySelectorAll(".loc").forEach(function (n) { n.replaceWith(label); });
+    out.querySelectorAll(".u").forEach(function (n) { n.replaceWith(url); });
+    out.normalize();
+    return out;
   }
 
   function setupCite() {
     var widget = document.getElementById("cite-widget");
-    var whole = document.getElementById("cite-chicago");
-    if (!widget || !whole) return;
+    var box = document.getElementById("cite-styles");
+    if (!widget || !box) return;
+    setupStyles(box);
     var opener = null;
     function close() {
       widget.hidden = true;
@@ -49,12 +112,22 @@
         var para = link.closest(".para");
         var label = para.id.slice(1);
         var url = new URL("#" + para.id, window.location.href).href;
-        var text = paragraphCitation(whole.textContent.trim(), whole.dataset.id, label, url);
+        var citation = paragraphCitation(box, label, url);
+        var text = citation.textContent;
         event.preventDefault();
         opener = link;
         widget.replaceChildren();
         widget.append(el("p", { "class": "cite-title", id: "cite-widget-title" }, "Cite \u00b6" + label));
-        widget.append(el("p", { "class": "citation" }, text));
+        widget.append(citation);
+        // An in-text citation needs its entry in the list of works: the style's entry goes with it.
+        var style = box.querySelector(".cite-style:not([hidden])");
+        if (style.hasAttribute("data-in-text")) {
+          var entry = el("p", { "class": "citation" }, style.querySelector("dt:last-of-type").textContent + ": ");
+          Array.prototype.forEach.call(style.querySelector("[data-cite=entry]").childNodes, function (n) {
+            entry.append(n.cloneNode(true));
+          });
+          widget.append(entry);
+        }
         var row = el("p", {});
         if (navigator.clipboard) {
           row.append(copyButton("Copy citation", text), " ", copyButton("Copy link", url));
