@@ -189,3 +189,33 @@ def test_a_reader_picks_the_style_and_the_paragraph_widget_gives_it(browser, ser
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_a_build_keeps_its_templates_for_the_next_and_reads_them_back(tmp_path, monkeypatch):
+    """The templates a build made are kept in its store; the next build starts with them and writes the
+    same files; a damaged or foreign file of them is only a cost, never a wrong citation."""
+    from generator.build import jobs
+    from generator.read.store import Store
+    cache = tmp_path / "cache"
+    first = tmp_path / "first"
+    assert not build(ROOT / "content", first, Problems(), cache_dir=cache).errors
+    kept = cache / jobs.CITATIONS
+    assert kept.read_text(encoding="utf-8").startswith(jobs.citations_stamp() + "\n")
+    monkeypatch.setattr(csl, "CITER", csl.Citer())
+    monkeypatch.setattr(jobs, "CITER", csl.CITER)
+    jobs.load_citations(Store(cache))
+    item = cite.csl(parse_one(SEED_3239)[0], SITE, "/cables/07BEIJING3239/")  # as built without an address
+    assert any(k[0] == "chicago" and k[1] == csl.shape(item) for k in csl.CITER.templates)
+    monkeypatch.setattr(csl, "render", lambda *a: pytest.fail("rendered anew"))
+    assert csl.CITER.cite(csl.STYLES[0], item)[0].startswith("Embassy Beijing")
+    monkeypatch.undo()
+    second = tmp_path / "second"
+    assert not build(ROOT / "content", second, Problems(), cache_dir=cache).errors
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files and all((first / f).read_bytes() == (second / f).read_bytes() for f in files if "cite" in f.name)
+    for damaged in ("not a stamp\n[]", jobs.citations_stamp() + "\n[('t', (", jobs.citations_stamp() + "\n__import__('os')"):
+        kept.write_text(damaged, encoding="utf-8")
+        third = tmp_path / f"third{len(damaged)}"
+        assert not build(ROOT / "content", third, Problems(), cache_dir=cache).errors
+        assert (third / "cables/07BEIJING3239/07BEIJING3239.cite.json").read_bytes() == \
+            (first / "cables/07BEIJING3239/07BEIJING3239.cite.json").read_bytes()

