@@ -157,19 +157,23 @@ def _index_one(out: Path, live: Path | None, store: Store, name: str, pages: lis
         shutil.rmtree(view, ignore_errors=True)
 
 
-def load_citations(store: Store) -> None:
-    """Give this process the citation templates an earlier build of the same code made (see csl.Citer)."""
+def load_citations(store: Store) -> bool:
+    """Give this process the citation templates an earlier build of the same code made (see csl.Citer);
+    whether the store held them."""
     try:
         stamp, _, body = (store.folder / CITATIONS).read_text(encoding="utf-8").partition("\n")
         if stamp == citations_stamp():
             CITER.absorb(ast.literal_eval(body))
+            return True
     except (OSError, ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         pass  # none kept, or not readable: they are made again
+    return False
 
 
-def keep_citations(store: Store, learnt: list) -> None:
-    """Keep the templates known now for the next build, when this one made any."""
-    if learnt:
+def keep_citations(store: Store, learnt: list, held: bool) -> None:
+    """Keep the templates known now for the next build, when this one made any or the store `held` none
+    (this process may know them from before: a preview builds many times)."""
+    if learnt or (not held and CITER.templates):
         CITER.absorb(learnt)
         entries = [("t", k, v) for k, v in CITER.templates.items()] + [("c", k, v) for k, v in CITER.checked.items()]
         write_atomic(store.folder / CITATIONS, f"{citations_stamp()}\n{entries!r}".encode("utf-8"))

@@ -57,13 +57,12 @@ class Made:
 def render_cables(out: Path | None, site: Site, ids: list[str], opts: BuildOptions, store: Store | None
                   ) -> dict[str, dict]:
     """Join these cables with their notes and, given `out`, make their files there, on every core."""
-    if store is not None:
-        load_citations(store)  # before the workers are forked, so that they start with them
+    held = store is not None and load_citations(store)  # before the workers are forked: they start with them
     job = _Job(site, out, opts.preview, store, opts.formats)
     results = dict(zip(ids, parallel.run(_cable_job, ids, job, "Rendering" if out else "Checking", opts.show)))
     learnt = [e for r in results.values() for e in r.pop("csl", ())]
     if store is not None and out is not None:
-        keep_citations(store, learnt)
+        keep_citations(store, learnt, held)
     return results
 
 def make(plan: Plan, output: Path, store: Store, opts: BuildOptions, found: Problems, timer) -> Made:
