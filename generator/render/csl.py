@@ -207,7 +207,7 @@ def fill(template: tuple[str, str], got: dict[str, str]) -> tuple[str, str]:
 
 
 CITER = Citer()
-"""The templates of this process (each worker process makes its own)."""
+"""The templates of this process: those the build's cache kept, and those it makes."""
 
 
 PARA = "\ue00b"
@@ -217,6 +217,9 @@ PARA = "\ue00b"
 def citations(item: dict) -> list[dict]:
     """The citations of a cable in every style: of the whole, of a paragraph (its number and address in
     spans that the page's script fills in: `loc` and `u`), and the list entry."""
+    global _last
+    if _last is not None and _last[0] == item:
+        return _last[1]  # the page and its .cite.json ask for the same cable in turn
     at = item["URL"] + "#p" + PARA
     para_item = dict(item, URL=at)
     number = '<var class="loc">N</var>'
@@ -228,7 +231,12 @@ def citations(item: dict) -> list[dict]:
         para = para.replace(url, f'<span class="u">{url}</span>', 1).replace(PARA, number)
         out.append({"key": style.key, "name": style.name, "cite_label": style.cite_label,
                     "entry_label": style.entry_label, "in_text": style.in_text, "whole": whole, "para": para, "entry": entry})
+    _last = (dict(item), out)
     return out
+
+
+_last: tuple[dict, list[dict]] | None = None
+"""The item last cited and its citations."""
 
 
 def styles_json(item: dict) -> str:
